@@ -1,0 +1,46 @@
+# C4F Tracker: the short list of things people run. `make run` and `make test` work on a fresh clone.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install run test lint format bench
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+BENCH_INSTALLED := $(VENV)/.bench-installed
+
+$(BENCH_INSTALLED): $(INSTALLED) pyproject.toml
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	touch $(BENCH_INSTALLED)
+
+run: $(INSTALLED)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	@echo "Serving on http://127.0.0.1:8000 (log in at http://127.0.0.1:8000/accounts/login/)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(INSTALLED)
+	$(BIN)/pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(INSTALLED)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# The README's performance figures (about 7 minutes on SQLite; BENCH_SIZES=small for the small size
+# only). Its own database: benchmarks/bench.sqlite3, or DATABASE_URL naming one ending in
+# "bench". The load figures need wrk (Debian's package), installed here when run as root.
+bench: $(BENCH_INSTALLED)
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk; } \
+		|| echo "wrk is not installed: the load figures are left out"
+	$(BIN)/python -m benchmarks.run

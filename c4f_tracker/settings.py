@@ -1,0 +1,238 @@
+"""Settings of C4F Tracker, read only from the environment (12-factor).
+
+Every value has a development default so that ``make run`` works with nothing set.
+With DEBUG off (production) the app refuses to start without the values it cannot guess.
+"""
+
+import datetime
+from pathlib import Path
+
+import environ
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+DEBUG = env.bool("DEBUG", default=True)
+
+# Production needs these three; a development default for any of them would be unsafe there.
+PRODUCTION_REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL")
+if not DEBUG:
+    missing = [name for name in PRODUCTION_REQUIRED if not env.str(name, default="").strip()]
+    if missing:
+        raise ImproperlyConfigured(
+            "DEBUG is off (production) and these settings are missing from the environment: "
+            + ", ".join(missing)
+            + ". See .env.example."
+        )
+
+SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-development-only-never-in-production")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "simple_history",
+    "axes",
+    "milestones",
+]
+
+MIDDLEWARE = [
+    "milestones.middleware.HealthCheckMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "milestones.middleware.PersonLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "c4f_tracker.urls"
+WSGI_APPLICATION = "c4f_tracker.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead log: pages are read while the reminder worker or another gunicorn worker
+    # writes, and a commit is one append and one sync of the log instead of a rollback
+    # journal written, synced and deleted. synchronous=FULL keeps every commit durable
+    # through a power cut (NORMAL would not): a reminder marked sent stays sent.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL"
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Pages keep rendered fragments here (milestones/fragments.py): a large programme's dashboard
+# and matrix need more than the 300 entries LocMemCache keeps by default; 10,000 fragments
+# take about 10 MB per process.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://?max_entries=10000")}
+
+AUTH_USER_MODEL = "milestones.Person"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first: it refuses a locked-out user and address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "login"
+
+# A reason for a date change can be longer than the 100 characters simple-history keeps by default.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("de", _("German"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env.str("TIME_ZONE", default="Europe/Berlin")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="C4F Tracker <tracker@c4f.example>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Behind a TLS-terminating proxy the scheme comes from this header; set it only when the
+# proxy strips the header from clients' requests.
+if env.bool("BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+# "preload" only makes the site eligible for browsers' preload lists; submitting is separate.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_AGE = 8 * 60 * 60
+# "__Host-" cookies are only accepted by browsers over HTTPS, with Path=/ and no Domain: no
+# other host (a subdomain, a plain-HTTP page) can set or overwrite them.
+if not DEBUG:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp 4): everything from the app itself, no inline script or
+# style. The one page that needs computed positions (the cluster timeline) puts them in a
+# <style> element carrying the response's nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        # The favicon is an empty data: URL so that browsers do not ask for /favicon.ico.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Log-in: django-axes locks a user and address pair after 5 failures, for 15 minutes (never for
+# ever); a successful log-in in between starts the count again.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "milestones.forms.login_name"
+# Not verbose: no banner at every start; failures and lockouts are still logged.
+AXES_VERBOSE = False
+# The client's address: REMOTE_ADDR, or behind this many proxies that each append the address
+# they were reached from to X-Forwarded-For, that many entries from its right. Anything further
+# left was written by the client and is not believed.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "milestones.middleware.client_address"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # A calendar feed's URL is its password: the loggers that write request paths mask it.
+    "filters": {"mask_feed_tokens": {"()": "milestones.logfilters.MaskFeedTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Request lines can carry feed tokens in their paths; the access log is gunicorn's
+        # and is configured there without the path's secret part.
+        "django.server": {
+            "handlers": ["console"],
+            "level": "WARNING",
+            "propagate": False,
+            "filters": ["mask_feed_tokens"],
+        },
+        "django.request": {"filters": ["mask_feed_tokens"]},
+        "django.security.csrf": {"filters": ["mask_feed_tokens"]},
+    },
+}
+
+# Reminder emails (milestones.reminders). Public holidays of this German state (ISO 3166-2
+# subdivision, Saxony by default) move a reminder to the working day before.
+REMINDER_HOLIDAY_STATE = env.str("REMINDER_HOLIDAY_STATE", default="SN")
+REMINDER_SEND_TIME = env.str("REMINDER_SEND_TIME", default="08:00")
+# A reminder SMTP would not take is tried again after a pause (seconds, doubling each time, at
+# most 6 hours), this many times in all.
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=10)
+REMINDER_RETRY_AFTER = env.int("REMINDER_RETRY_AFTER", default=300)
