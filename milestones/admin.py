@@ -1,0 +1,384 @@
+"""The admin: every model, with filters, search and the people responsible inline.
+
+Saving a plan item or a cluster goes through ``milestones.plan`` so that the plan reaches the
+clusters here exactly as it does from the web UI.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import (
+    BaseUserCreationForm,
+    SetUnusablePasswordMixin,
+    UserChangeForm,
+)
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from milestones import plan
+from milestones.feeds import revoke_feed_token
+from milestones.models import (
+    Cluster,
+    FeedToken,
+    Membership,
+    Milestone,
+    Person,
+    PlanItem,
+    Programme,
+    ProgrammeOfficer,
+    Reminder,
+    ReminderSchedule,
+    Responsibility,
+    ResponsibilityRole,
+)
+
+
+class ChangeReasonForm(forms.ModelForm):
+    """A model form with the "why" that the history keeps beside each change."""
+
+    change_reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        help_text=_("Kept in the history, e.g. “moved at the jury's request”."),
+    )
+
+
+class ProgrammeOfficerInline(admin.TabularInline):
+    model = ProgrammeOfficer
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "funder", "time_zone"]
+    search_fields = ["name", "slug", "funder"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ProgrammeOfficerInline]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+@admin.register(Cluster)
+class ClusterAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "programme", "round", "phase"]
+    list_filter = ["programme", "round", "phase"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+    # Django 6 assumes https for addresses typed without a scheme; so do we, already.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A cluster that joins, or moves to another round, gets the plan's current items.
+        if not change or "round" in form.changed_data or "programme" in form.changed_data:
+            plan.sync_cluster_plan(cluster=obj, by=request.user)
+
+
+class PersonCreationForm(SetUnusablePasswordMixin, BaseUserCreationForm):
+    usable_password = SetUnusablePasswordMixin.create_usable_password_field(
+        help_text=_("Disabled: the person cannot log in until invited (people responsible).")
+    )
+
+    class Meta:
+        model = Person
+        fields = ("email", "name", "organisation", "language")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].required = False
+        self.fields["password2"].required = False
+
+    def clean_email(self):
+        email = Person.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if Person.objects.filter(email__iexact=email).exists():
+            raise ValidationError(_("A person with this email address exists already."))
+        return email
+
+
+class PersonChangeForm(UserChangeForm):
+    class Meta:
+        model = Person
+        fields = "__all__"
+
+
+@admin.register(Person)
+class PersonAdmin(UserAdmin):
+    form = PersonChangeForm
+    add_form = PersonCreationForm
+    ordering = ["name", "email"]
+    list_display = ["email", "name", "organisation", "language", "is_active", "last_login"]
+    list_filter = ["is_active", "is_staff", "language", "reminder_mode", "memberships__cluster"]
+    search_fields = ["email", "name", "organisation"]
+    readonly_fields = ["last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Person"), {"fields": ["name", "organisation", "language", "reminder_mode"]}),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "email",
+                    "name",
+                    "organisation",
+                    "language",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
+            },
+        )
+    ]
+    inlines = [MembershipInline]
+
+
+class ResponsibilityFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        leads = [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("role") == ResponsibilityRole.LEAD
+        ]
+        if len(leads) > 1:
+            raise ValidationError(_("A milestone has one lead; make the others contributors."))
+
+
+class ResponsibilityInline(admin.TabularInline):
+    model = Responsibility
+    formset = ResponsibilityFormSet
+    extra = 1
+    autocomplete_fields = ["person"]
+
+
+class MilestoneAdminForm(ChangeReasonForm):
+    class Meta:
+        model = Milestone
+        fields = [
+            "cluster",
+            "plan_item",
+            "kind",
+            "title",
+            "status",
+            *Milestone.DATE_FIELDS,
+            "description",
+            "location",
+        ]
+
+
+def _record_reason(request, obj, form):
+    obj._change_reason = form.cleaned_data.get("change_reason", "")
+    obj._history_user = request.user
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    form = MilestoneAdminForm
+    list_display = ["title", "cluster", "when_text", "kind", "status"]
+    list_filter = ["cluster__programme", "cluster", "kind", "status", "is_tentative"]
+    search_fields = ["title", "description", "location", "cluster__name"]
+    date_hierarchy = "starts_on"
+    list_select_related = ["cluster"]
+    inlines = [ResponsibilityInline]
+    readonly_fields = ["sequence", "date_version", "status_changed_at"]
+    fieldsets = [
+        (None, {"fields": ["cluster", "plan_item", "kind", "title", "status"]}),
+        (
+            _("Date"),
+            {
+                "fields": [
+                    "starts_on",
+                    "ends_on",
+                    "starts_at",
+                    "ends_at",
+                    "is_tentative",
+                    "change_reason",
+                ],
+                "description": _(
+                    "A day: the first field only. A span: first and last day. A window whose "
+                    "day is not fixed yet: first and last day and “day not fixed yet”. "
+                    "Times are local to the programme; a deadline's time is its cut-off."
+                ),
+            },
+        ),
+        (_("Details"), {"fields": ["description", "location"]}),
+        (_("Calendar"), {"fields": ["sequence", "date_version", "status_changed_at"]}),
+    ]
+
+    @admin.display(description=_("date"), ordering="starts_on")
+    def when_text(self, obj):
+        return obj.when_text
+
+    def save_model(self, request, obj, form, change):
+        _record_reason(request, obj, form)
+        super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None):
+        # Milestones are cancelled, not deleted: their history must outlive them.
+        return False
+
+
+class PlanItemAdminForm(ChangeReasonForm):
+    class Meta:
+        model = PlanItem
+        fields = [
+            "programme",
+            "round",
+            "kind",
+            "title",
+            "description",
+            "location",
+            *PlanItem.DATE_FIELDS,
+        ]
+
+
+@admin.register(PlanItem)
+class PlanItemAdmin(SimpleHistoryAdmin):
+    form = PlanItemAdminForm
+    list_display = ["title", "programme", "round", "when_text", "kind"]
+    list_filter = ["programme", "round", "kind", "is_tentative"]
+    search_fields = ["title", "description"]
+    fields = [*PlanItemAdminForm.Meta.fields, "change_reason"]
+
+    @admin.display(description=_("date"), ordering="starts_on")
+    def when_text(self, obj):
+        return obj.when_text
+
+    def save_model(self, request, obj, form, change):
+        plan.save_plan_item(
+            plan_item=obj, by=request.user, reason=form.cleaned_data.get("change_reason", "")
+        )
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["person", "cluster", "role"]
+    list_filter = ["cluster__programme", "cluster", "role"]
+    search_fields = ["person__email", "person__name", "cluster__name"]
+    autocomplete_fields = ["person", "cluster"]
+
+
+@admin.register(ProgrammeOfficer)
+class ProgrammeOfficerAdmin(admin.ModelAdmin):
+    list_display = ["person", "programme"]
+    list_filter = ["programme"]
+    search_fields = ["person__email", "person__name"]
+    autocomplete_fields = ["person"]
+
+
+@admin.register(Responsibility)
+class ResponsibilityAdmin(admin.ModelAdmin):
+    list_display = ["person", "milestone", "role"]
+    list_filter = ["role", "milestone__cluster"]
+    search_fields = ["person__email", "person__name", "milestone__title"]
+    autocomplete_fields = ["person"]
+    raw_id_fields = ["milestone"]
+
+
+@admin.register(FeedToken)
+class FeedTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued by their person (or `manage.py feed_url`); here they can be revoked."""
+
+    list_display = [
+        "person",
+        "scope",
+        "feed_target",
+        "name",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["scope", "revoked_at"]
+    search_fields = ["person__email", "person__name", "name"]
+    list_select_related = ["person", "cluster", "programme"]
+    readonly_fields = [
+        "person",
+        "scope",
+        "cluster",
+        "programme",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    fields = [*readonly_fields, "name"]
+    actions = ["revoke"]
+
+    @admin.display(description=_("feed"))
+    def feed_target(self, obj):
+        return obj.feed_name
+
+    def has_add_permission(self, request):
+        # A token's secret is shown once, to its person; the admin never sees one.
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        for token in queryset.filter(revoked_at=None):
+            revoke_feed_token(token=token)
+
+
+# Reminder emails (issue 5): lead times per programme and kind, and the ledger of what went out.
+
+
+@admin.register(ReminderSchedule)
+class ReminderScheduleAdmin(admin.ModelAdmin):
+    list_display = ["programme", "kind", "lead_days"]
+    list_filter = ["programme", "kind"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """The ledger, read-only: rows are written by the workers, and a changed row could resend."""
+
+    list_display = [
+        "milestone",
+        "person",
+        "kind",
+        "lead_days",
+        "date_version",
+        "due_at",
+        "state",
+        "attempts",
+        "sent_at",
+    ]
+    list_filter = ["state", "kind", "milestone__cluster"]
+    list_select_related = ["milestone__cluster", "person"]
+    search_fields = ["person__email", "person__name", "milestone__title"]
+    date_hierarchy = "due_at"
+    readonly_fields = [
+        "milestone",
+        "person",
+        "kind",
+        "lead_days",
+        "date_version",
+        "due_at",
+        "state",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "sent_at",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,194 @@
+"""The demo: Clusters4Future's 2023/2024 milestone plan for SaxoCell and a fictional rival.
+
+Idempotent: it creates what is missing and leaves what exists as it is, so a second run changes
+nothing (and a demo user's edits survive it).
+"""
+
+import datetime
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from milestones import plan
+from milestones.models import (
+    Cluster,
+    Kind,
+    Membership,
+    Person,
+    Phase,
+    PlanItem,
+    Programme,
+    ProgrammeOfficer,
+    Responsibility,
+    ResponsibilityRole,
+    Role,
+)
+
+DEMO_PASSWORD = "demo-password"  # noqa: S105 (the documented demo log-in, demo data only)
+
+PROGRAMME = {
+    "slug": "clusters4future",
+    "name": "Clusters4Future",
+    "funder": "Bundesministerium für Bildung und Forschung (BMBF)",
+    "time_zone": "Europe/Berlin",
+}
+
+CLUSTERS = [
+    {
+        "slug": "saxocell",
+        "name": "SaxoCell",
+        "round": 1,
+        "phase": Phase.IMPLEMENTATION_1,
+        "website": "https://saxocell.de",
+    },
+    {
+        "slug": "nordlicht",
+        "name": "Nordlicht (fictional demo cluster)",
+        "round": 1,
+        "phase": Phase.IMPLEMENTATION_1,
+        "website": "",
+    },
+]
+
+# email, name, organisation, (cluster slug, role) or None for the programme officer
+PEOPLE = [
+    ("officer@c4f.example", "Olivia Officer", "Projektträger (demo)", None),
+    (
+        "coordinator@saxocell.example",
+        "Carla Coordinator",
+        "SaxoCell",
+        ("saxocell", Role.COORDINATOR),
+    ),
+    ("member@saxocell.example", "Max Member", "SaxoCell", ("saxocell", Role.MEMBER)),
+    (
+        "coordinator@othercluster.example",
+        "Otto Other",
+        "Nordlicht (fictional)",
+        ("nordlicht", Role.COORDINATOR),
+    ),
+]
+
+# The plan from the programme's kick-off slides (Leipzig, 11 September 2023), exactly.
+PLAN = [
+    {
+        "kind": Kind.PROGRESS_REPORT,
+        "title": "2nd strategic progress report",
+        "starts_on": datetime.date(2023, 9, 1),
+        "ends_on": datetime.date(2023, 9, 30),
+        "is_tentative": True,
+    },
+    {
+        "kind": Kind.STRATEGY_SUBMISSION,
+        "title": "Submission of the updated “cluster strategy” and accompanying documents",
+        "starts_on": datetime.date(2024, 4, 2),
+    },
+    {
+        "kind": Kind.ON_SITE_VISIT,
+        "title": "On-site visit (1 day)",
+        "starts_on": datetime.date(2024, 5, 1),
+        "ends_on": datetime.date(2024, 6, 30),
+        "is_tentative": True,
+    },
+    {
+        "kind": Kind.JURY_MEETING,
+        "title": "Jury meeting with presentation of the cluster",
+        "starts_on": datetime.date(2024, 7, 2),
+    },
+    {
+        "kind": Kind.IMPLEMENTATION_PHASE,
+        "title": "Start of the 2nd implementation phase",
+        "starts_on": datetime.date(2024, 10, 1),
+        "ends_on": datetime.date(2025, 1, 31),
+        "is_tentative": True,
+    },
+]
+
+# Who answers for what: (cluster slug, plan kind) -> (lead email, contributor emails)
+RESPONSIBLE = {
+    ("saxocell", Kind.PROGRESS_REPORT): ("coordinator@saxocell.example", []),
+    ("saxocell", Kind.STRATEGY_SUBMISSION): (
+        "member@saxocell.example",
+        ["coordinator@saxocell.example"],
+    ),
+    ("saxocell", Kind.ON_SITE_VISIT): ("coordinator@saxocell.example", ["member@saxocell.example"]),
+    ("saxocell", Kind.JURY_MEETING): ("coordinator@saxocell.example", ["member@saxocell.example"]),
+    ("saxocell", Kind.IMPLEMENTATION_PHASE): ("coordinator@saxocell.example", []),
+    ("nordlicht", Kind.PROGRESS_REPORT): ("coordinator@othercluster.example", []),
+    ("nordlicht", Kind.STRATEGY_SUBMISSION): ("coordinator@othercluster.example", []),
+    ("nordlicht", Kind.ON_SITE_VISIT): ("coordinator@othercluster.example", []),
+    ("nordlicht", Kind.JURY_MEETING): ("coordinator@othercluster.example", []),
+    ("nordlicht", Kind.IMPLEMENTATION_PHASE): ("coordinator@othercluster.example", []),
+}
+
+
+class Command(BaseCommand):
+    help = "Load the Clusters4Future demo data (idempotent) and print the demo log-ins."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        created = 0
+        programme, new = Programme.objects.get_or_create(slug=PROGRAMME["slug"], defaults=PROGRAMME)
+        created += new
+
+        clusters = {}
+        for fields in CLUSTERS:
+            cluster, new = Cluster.objects.get_or_create(
+                slug=fields["slug"], defaults={**fields, "programme": programme}
+            )
+            clusters[cluster.slug] = cluster
+            created += new
+
+        people = {}
+        for email, name, organisation, place in PEOPLE:
+            person = Person.objects.filter(email__iexact=email).first()
+            if person is None:
+                person = Person.objects.create_user(
+                    email, DEMO_PASSWORD, name=name, organisation=organisation
+                )
+                created += 1
+            people[email] = person
+            if place is None:
+                _, new = ProgrammeOfficer.objects.get_or_create(person=person, programme=programme)
+            else:
+                slug, role = place
+                _, new = Membership.objects.get_or_create(
+                    person=person, cluster=clusters[slug], defaults={"role": role}
+                )
+            created += new
+
+        for fields in PLAN:
+            if not PlanItem.objects.filter(programme=programme, kind=fields["kind"]).exists():
+                plan_item = PlanItem(programme=programme, **fields)
+                plan_item.full_clean()
+                plan.save_plan_item(plan_item=plan_item, reason="Kick-off, Leipzig, 11 Sep 2023")
+                created += 1
+        for cluster in clusters.values():
+            created += len(plan.sync_cluster_plan(cluster=cluster))
+
+        for (slug, kind), (lead, contributors) in RESPONSIBLE.items():
+            milestone = clusters[slug].milestones.get(plan_item__kind=kind)
+            if milestone.responsibilities.exists():
+                continue
+            Responsibility.objects.create(
+                milestone=milestone, person=people[lead], role=ResponsibilityRole.LEAD
+            )
+            for email in contributors:
+                Responsibility.objects.create(milestone=milestone, person=people[email])
+            created += 1
+
+        self.stdout.write(
+            f"Demo data {'loaded' if created else 'already there, nothing changed'}.\n"
+            f"Demo log-ins (password “{DEMO_PASSWORD}”):\n"
+            + "".join(f"  {email:<34} {self._describe(place)}\n" for email, _, _, place in PEOPLE)
+        )
+
+    @staticmethod
+    def _describe(place):
+        if place is None:
+            return "programme officer, Clusters4Future"
+        slug, role = place
+        cluster = next(c["name"] for c in CLUSTERS if c["slug"] == slug)
+        text = f"{Role(role).label.lower()}, {cluster}"
+        if role == Role.MEMBER:
+            text += f", lead of the {Kind.STRATEGY_SUBMISSION.label.lower()}"
+        return text

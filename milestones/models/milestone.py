@@ -1,0 +1,327 @@
+"""Milestones and plan items, their dates in every form, and the people responsible."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from milestones import dates
+from milestones.models.programmes import Cluster, Membership, Person, Programme
+
+
+class Kind(models.TextChoices):
+    PROGRESS_REPORT = "progress-report", _("Progress report")
+    STRATEGY_SUBMISSION = "strategy-submission", _("Strategy submission")
+    ON_SITE_VISIT = "on-site-visit", _("On-site visit")
+    JURY_MEETING = "jury-meeting", _("Jury meeting")
+    IMPLEMENTATION_PHASE = "implementation-phase", _("Implementation phase")
+    OTHER = "other", _("Other")
+
+
+# Kinds whose date is a deadline: something is due then, and a time on it is the cut-off.
+DEADLINE_KINDS = frozenset({Kind.PROGRESS_REPORT, Kind.STRATEGY_SUBMISSION})
+
+
+class Status(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in-progress", _("In progress")
+    DONE = "done", _("Submitted / done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class DatedModel(models.Model):
+    """The date of a milestone or plan item in one of its forms (see ``milestones.dates``).
+
+    ``starts_on`` is the day, a span's first day or a window's earliest day; ``ends_on`` the
+    last day of a span or window, inclusive, empty for one day; ``starts_at`` / ``ends_at``
+    optional local times (for a deadline ``starts_at`` is the cut-off); ``is_tentative`` marks
+    a window whose day is not fixed yet.
+    """
+
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    location = models.CharField(_("location"), max_length=300, blank=True)
+    # blank=True so that a missing day reaches clean() and gets its own message there.
+    starts_on = models.DateField(_("day / first day"), blank=True)
+    ends_on = models.DateField(_("last day"), null=True, blank=True)
+    starts_at = models.TimeField(_("time / cut-off"), null=True, blank=True)
+    ends_at = models.TimeField(_("end time"), null=True, blank=True)
+    is_tentative = models.BooleanField(
+        _("day not fixed yet"),
+        default=False,
+        help_text=_("A window: the first and last day bound it; the day is confirmed later."),
+    )
+
+    DATE_FIELDS = ("starts_on", "ends_on", "starts_at", "ends_at", "is_tentative")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_deadline(self):
+        return self.kind in DEADLINE_KINDS
+
+    @property
+    def when(self):
+        return dates.When(
+            starts_on=self.starts_on,
+            ends_on=self.ends_on,
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            is_tentative=self.is_tentative,
+            is_deadline=self.is_deadline,
+        )
+
+    @property
+    def when_text(self):
+        """The date in words in the active language, e.g. "May–June 2024 (day not fixed)"."""
+        return dates.describe(self.when)
+
+    def date_values(self):
+        return tuple(getattr(self, name) for name in self.DATE_FIELDS)
+
+    def clean(self):
+        super().clean()
+        # An end equal to the start says nothing more than a single day.
+        if self.ends_on is not None and self.ends_on == self.starts_on and not self.is_tentative:
+            self.ends_on = None
+        errors = dates.validate(
+            starts_on=self.starts_on,
+            ends_on=self.ends_on,
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            is_tentative=self.is_tentative,
+            is_deadline=self.is_deadline,
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+class PlanItem(DatedModel):
+    """An item of a programme's milestone plan, set once by a programme officer.
+
+    Every cluster of the programme (or of one round) has its own milestone for it.
+    """
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="plan_items", verbose_name=_("programme")
+    )
+    round = models.PositiveSmallIntegerField(
+        _("round"), null=True, blank=True, help_text=_("Empty: every round of the programme.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_on", "title"]
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+
+    def __str__(self):
+        return self.title
+
+    def applies_to(self, cluster):
+        return cluster.programme_id == self.programme_id and self.round in (None, cluster.round)
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def visible_to(self, person):
+        """Milestones of the clusters the person belongs to or oversees as programme officer."""
+        if not person.is_authenticated or not person.is_active:
+            return self.none()
+        # The clusters as a subquery, not joins with DISTINCT: the database then finds the
+        # milestones through the cluster index instead of scanning all of them.
+        return self.filter(cluster__in=Cluster.objects.visible_to(person).values("pk"))
+
+    def upcoming(self, *, today=None):
+        """Not yet over (a window or span counts until its last day), soonest first."""
+        today = today or timezone.localdate()
+        return self.filter(
+            Q(ends_on__gte=today) | Q(ends_on__isnull=True, starts_on__gte=today)
+        ).order_by("starts_on", "starts_at", "pk")
+
+    def open(self):
+        return self.exclude(status__in=[Status.DONE, Status.CANCELLED])
+
+
+class Milestone(DatedModel):
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.PROTECT, related_name="milestones", verbose_name=_("cluster")
+    )
+    plan_item = models.ForeignKey(
+        PlanItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        verbose_name=_("plan item"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED
+    )
+    people = models.ManyToManyField(
+        Person,
+        through="Responsibility",
+        related_name="responsibilities",
+        verbose_name=_("people responsible"),
+    )
+    # Rises on every change calendar clients must see (dates, status): iCalendar's SEQUENCE.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    # Rises on every change of the date: reminders are counted per date version.
+    date_version = models.PositiveIntegerField(default=0, editable=False)
+    status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_on", "starts_at", "title"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "plan_item"],
+                condition=Q(plan_item__isnull=False),
+                name="milestone_one_per_plan_item_and_cluster",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "starts_on"], name="milestone_status_start"),
+            models.Index(fields=["cluster", "starts_on"], name="milestone_cluster_start"),
+            # The reminder round's two questions: what is near now, and what moved lately.
+            models.Index(fields=["starts_on"], name="milestone_start"),
+            models.Index(
+                fields=["updated_at"], condition=Q(date_version__gt=0), name="milestone_moved"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.cluster})"
+
+    def save(self, *args, **kwargs):
+        # Calendar clients only pick up an edit when SEQUENCE rises, and reminders are counted
+        # per version of the date: both follow from what changed since the row was loaded.
+        loaded = getattr(self, "_loaded", None)
+        if loaded:
+            dates_changed = any(
+                getattr(self, name) != loaded[name] for name in self.DATE_FIELDS if name in loaded
+            )
+            status_changed = "status" in loaded and self.status != loaded["status"]
+            if dates_changed:
+                self.date_version += 1
+            if status_changed:
+                self.status_changed_at = timezone.now()
+            if dates_changed or status_changed:
+                self.sequence += 1
+        super().save(*args, **kwargs)
+        self._loaded = {name: getattr(self, name) for name in (*self.DATE_FIELDS, "status")}
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded = {
+            name: getattr(instance, name)
+            for name in (*cls.DATE_FIELDS, "status")
+            if name in field_names
+        }
+        return instance
+
+    def clean(self):
+        super().clean()
+        plan = self.plan_item
+        if (
+            plan is not None
+            and plan.is_tentative
+            and not self.is_tentative
+            and self.starts_on is not None
+            and not plan.starts_on <= self.starts_on <= plan.ends_on
+        ):
+            raise ValidationError(
+                {
+                    "starts_on": _(
+                        "The programme's plan puts this milestone in %(window)s; "
+                        "choose a day inside it."
+                    )
+                    % {"window": dates.describe(plan.when)}
+                }
+            )
+
+    @property
+    def lead(self):
+        """The lead among the people responsible (uses prefetched rows when there are any)."""
+        for responsibility in self.responsibilities.all():
+            if responsibility.role == ResponsibilityRole.LEAD:
+                return responsibility.person
+        return None
+
+    def is_over(self, *, today=None):
+        today = today or timezone.localdate()
+        return (self.ends_on or self.starts_on) < today
+
+
+class ResponsibilityRole(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    CONTRIBUTOR = "contributor", _("Contributor")
+
+
+class Responsibility(models.Model):
+    """A person responsible for a milestone: its one lead or one of its contributors."""
+
+    milestone = models.ForeignKey(
+        Milestone,
+        on_delete=models.CASCADE,
+        related_name="responsibilities",
+        verbose_name=_("milestone"),
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=16,
+        choices=ResponsibilityRole.choices,
+        default=ResponsibilityRole.CONTRIBUTOR,
+    )
+
+    class Meta:
+        ordering = ["role", "person__name"]
+        verbose_name = _("person responsible")
+        verbose_name_plural = _("people responsible")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["milestone", "person"], name="responsibility_one_per_person"
+            ),
+            models.UniqueConstraint(
+                fields=["milestone"],
+                condition=Q(role="lead"),
+                name="responsibility_one_lead",
+                violation_error_message=_("A milestone has one lead."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_role_display()})"
+
+    def clean(self):
+        super().clean()
+        # Clusters compete: somebody outside the milestone's cluster cannot be responsible.
+        try:
+            # In the admin's inline the milestone may not be saved yet; its cluster is known.
+            cluster_id = self.milestone.cluster_id
+        except Milestone.DoesNotExist:
+            cluster_id = None
+        if (
+            cluster_id
+            and self.person_id
+            and not Membership.objects.filter(
+                person_id=self.person_id, cluster_id=cluster_id
+            ).exists()
+        ):
+            raise ValidationError(
+                {"person": _("Only members of the milestone's cluster can be responsible for it.")}
+            )

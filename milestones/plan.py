@@ -1,0 +1,159 @@
+"""The programme's milestone plan fanned out to its clusters, and changes of a milestone's date.
+
+Plan items are set once by a programme officer; every cluster in scope has its own milestone for
+each of them with its own status and, inside a window, its own day. These are the only ways the
+plan reaches the clusters, so the admin, the web UI and ``load_demo`` all call them.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from milestones.dates import When
+from milestones.models import DEADLINE_KINDS, Cluster, Milestone, PlanItem, Status
+
+# What a plan item decides for every cluster; the date only while a cluster has no day of its own.
+PLAN_FIELDS = ("kind", "title", "description", "location")
+
+
+def _record(instance, *, by, reason):
+    # django-simple-history reads these when the save writes the historical row.
+    instance._history_user = by
+    instance._change_reason = reason or ""
+
+
+def _milestone_from_plan(plan_item, cluster):
+    milestone = Milestone(cluster=cluster, plan_item=plan_item)
+    for name in (*PLAN_FIELDS, *PlanItem.DATE_FIELDS):
+        setattr(milestone, name, getattr(plan_item, name))
+    return milestone
+
+
+def save_plan_item(*, plan_item, by=None, reason=""):
+    """Save a plan item and bring every cluster's milestone for it up to date.
+
+    Milestones whose date is still the plan's previous date follow the new one; a cluster
+    that has fixed a day of its own keeps it. Clusters that fall out of the plan item's
+    scope (another round) see their open milestone for it cancelled, not deleted.
+    """
+    with transaction.atomic():
+        previous_dates = None
+        if plan_item.pk is not None:
+            previous = PlanItem.objects.select_for_update().get(pk=plan_item.pk)
+            previous_dates = previous.date_values()
+        _record(plan_item, by=by, reason=reason)
+        plan_item.save()
+
+        clusters = Cluster.objects.filter(programme_id=plan_item.programme_id)
+        if plan_item.round is not None:
+            clusters = clusters.filter(round=plan_item.round)
+        existing = {m.cluster_id: m for m in plan_item.milestones.select_for_update()}
+        for cluster in clusters:
+            milestone = existing.pop(cluster.pk, None)
+            if milestone is None:
+                milestone = _milestone_from_plan(plan_item, cluster)
+                _record(milestone, by=by, reason=reason)
+                milestone.save()
+                continue
+            names = list(PLAN_FIELDS)
+            if previous_dates is not None and milestone.date_values() == previous_dates:
+                names += PlanItem.DATE_FIELDS
+            if any(getattr(milestone, n) != getattr(plan_item, n) for n in names):
+                for name in names:
+                    setattr(milestone, name, getattr(plan_item, name))
+                _record(milestone, by=by, reason=reason)
+                milestone.save()
+        for milestone in existing.values():
+            if milestone.status not in (Status.DONE, Status.CANCELLED):
+                milestone.status = Status.CANCELLED
+                _record(
+                    milestone, by=by, reason=_("No longer in the programme's plan for this round.")
+                )
+                milestone.save()
+    return plan_item
+
+
+def sync_cluster_plan(*, cluster, by=None):
+    """Give a cluster a milestone for each plan item that applies to it and it lacks.
+
+    Called when a cluster joins (or changes round), so it gets the plan's current items.
+    Returns the milestones created.
+    """
+    created = []
+    with transaction.atomic():
+        have = set(
+            cluster.milestones.exclude(plan_item=None).values_list("plan_item_id", flat=True)
+        )
+        items = PlanItem.objects.filter(programme_id=cluster.programme_id).exclude(pk__in=have)
+        for plan_item in items:
+            if not plan_item.applies_to(cluster):
+                continue
+            milestone = _milestone_from_plan(plan_item, cluster)
+            _record(milestone, by=by, reason=_("From the programme's plan."))
+            milestone.save()
+            created.append(milestone)
+    return created
+
+
+def change_milestone_date(*, milestone, by, reason, **date_fields):
+    """Move a milestone, keeping who moved it, when and why; raises ValidationError if unsound."""
+    unknown = set(date_fields) - set(Milestone.DATE_FIELDS)
+    if unknown:
+        raise TypeError(f"not date fields: {sorted(unknown)}")
+    for name, value in date_fields.items():
+        setattr(milestone, name, value)
+    milestone.full_clean()
+    _record(milestone, by=by, reason=reason)
+    milestone.save()
+    return milestone
+
+
+def confirm_day(*, milestone, day, starts_at=None, ends_at=None, by, reason=""):
+    """Fix the day of a window; its history keeps the window it was."""
+    return change_milestone_date(
+        milestone=milestone,
+        by=by,
+        reason=reason or _("Day confirmed."),
+        starts_on=day,
+        ends_on=None,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        is_tentative=False,
+    )
+
+
+@dataclass(frozen=True)
+class DateChange:
+    at: object
+    by: object
+    reason: str
+    before: When | None
+    after: When
+
+
+def date_changes(milestone):
+    """The milestone's date over time, oldest first: set, then each move, with who and why."""
+    records = milestone.history.select_related("history_user").order_by(
+        "history_date", "history_id"
+    )
+    changes = []
+    previous = None
+    for record in records:
+        values = tuple(getattr(record, n) for n in Milestone.DATE_FIELDS)
+        if previous is None or values != previous[0]:
+            after = When(
+                **dict(zip(Milestone.DATE_FIELDS, values, strict=True)),
+                is_deadline=record.kind in DEADLINE_KINDS,
+            )
+            changes.append(
+                DateChange(
+                    at=record.history_date,
+                    by=record.history_user,
+                    reason=record.history_change_reason or "",
+                    before=previous[1] if previous else None,
+                    after=after,
+                )
+            )
+            previous = (values, after)
+    return changes

@@ -1,0 +1,113 @@
+"""Shared fixtures: a programme with two competing clusters and one person in every role."""
+
+import datetime
+import os
+
+import pytest
+from django.db import connection
+from hypothesis import HealthCheck, settings
+
+from milestones.models import (
+    Cluster,
+    Kind,
+    Membership,
+    Milestone,
+    Person,
+    Programme,
+    ProgrammeOfficer,
+    Responsibility,
+    ResponsibilityRole,
+    Role,
+)
+
+PASSWORD = "a-test-password-9"
+
+# Property-based tests (tests/test_bad_input.py) stay quick: 50 examples each, no deadline (the
+# first request of a test renders templates from cold). Their examples share the test's
+# database transaction, which is what the function-scoped fixtures they use are for. "ci" is
+# fewer examples in a fixed order, so that a red build can be repeated.
+_COMMON = {
+    "deadline": None,
+    "database": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+settings.register_profile("default", max_examples=50, **_COMMON)
+settings.register_profile("ci", max_examples=25, derandomize=True, **_COMMON)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def pytest_collection_modifyitems(config, items):
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL to a postgres:// URL)")
+    for item in items:
+        if "postgres_only" in item.keywords and connection.vendor != "postgresql":
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def programme(db):
+    return Programme.objects.create(name="Clusters4Future", slug="c4f", funder="BMBF")
+
+
+@pytest.fixture
+def cluster(programme):
+    return Cluster.objects.create(programme=programme, name="SaxoCell", slug="saxocell")
+
+
+@pytest.fixture
+def other_cluster(programme):
+    return Cluster.objects.create(programme=programme, name="Other Cluster", slug="other")
+
+
+def make_person(email, name, **fields):
+    return Person.objects.create_user(email, PASSWORD, name=name, **fields)
+
+
+@pytest.fixture
+def coordinator(cluster):
+    person = make_person("coordinator@saxocell.test", "Carla Coordinator")
+    Membership.objects.create(person=person, cluster=cluster, role=Role.COORDINATOR)
+    return person
+
+
+@pytest.fixture
+def member(cluster):
+    person = make_person("member@saxocell.test", "Max Member")
+    Membership.objects.create(person=person, cluster=cluster, role=Role.MEMBER)
+    return person
+
+
+@pytest.fixture
+def other_coordinator(other_cluster):
+    person = make_person("coordinator@other.test", "Olga Other")
+    Membership.objects.create(person=person, cluster=other_cluster, role=Role.COORDINATOR)
+    return person
+
+
+@pytest.fixture
+def officer(programme):
+    person = make_person("officer@c4f.test", "Otto Officer")
+    ProgrammeOfficer.objects.create(person=person, programme=programme)
+    return person
+
+
+@pytest.fixture
+def make_milestone(cluster):
+    """Create a milestone (a day on 2 April 2024 unless told otherwise), optionally with a lead."""
+
+    def make(*, lead=None, contributors=(), **fields):
+        fields.setdefault("cluster", cluster)
+        fields.setdefault("kind", Kind.STRATEGY_SUBMISSION)
+        fields.setdefault("title", "Cluster strategy")
+        fields.setdefault("starts_on", datetime.date(2024, 4, 2))
+        milestone = Milestone(**fields)
+        milestone.full_clean()
+        milestone.save()
+        if lead is not None:
+            Responsibility.objects.create(
+                milestone=milestone, person=lead, role=ResponsibilityRole.LEAD
+            )
+        for person in contributors:
+            Responsibility.objects.create(milestone=milestone, person=person)
+        return milestone
+
+    return make

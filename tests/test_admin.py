@@ -1,0 +1,255 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from milestones.models import Cluster, Kind, Milestone, Person, PlanItem, Responsibility, Role
+
+D = datetime.date
+
+
+@pytest.fixture
+def admin_client(client, db):
+    admin = Person.objects.create_superuser("admin@c4f.test", "an-admin-password-1", name="Admin")
+    client.force_login(admin)
+    return client
+
+
+ALL_MODELS = [
+    "programme",
+    "cluster",
+    "person",
+    "membership",
+    "programmeofficer",
+    "planitem",
+    "milestone",
+    "responsibility",
+    "feedtoken",
+]
+
+
+# Feed tokens are issued by their person only: the admin has no "add" for them.
+ADDABLE = {"feedtoken": 403}
+
+
+@pytest.mark.parametrize("model", ALL_MODELS)
+def test_admin_lists_and_adds_every_model(admin_client, make_milestone, model):
+    make_milestone()
+
+    pages = [
+        admin_client.get(reverse(f"admin:milestones_{model}_changelist")).status_code,
+        admin_client.get(reverse(f"admin:milestones_{model}_add")).status_code,
+    ]
+
+    assert pages == [200, ADDABLE.get(model, 200)]
+
+
+def test_admin_revokes_feed_tokens(admin_client, member):
+    from milestones.feeds import issue_feed_token
+    from milestones.models import FeedScope
+
+    token, _ = issue_feed_token(person=member, scope=FeedScope.MINE, name="Phone")
+
+    admin_client.post(
+        reverse("admin:milestones_feedtoken_changelist"),
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+
+    token.refresh_from_db()
+    assert token.is_revoked is True
+
+
+def milestone_form(cluster, **changes):
+    data = {
+        "cluster": cluster.pk,
+        "kind": Kind.STRATEGY_SUBMISSION,
+        "title": "Cluster strategy",
+        "status": "planned",
+        "starts_on": "2024-04-02",
+        "ends_on": "",
+        "starts_at": "",
+        "ends_at": "",
+        "description": "",
+        "location": "",
+        "change_reason": "",
+        "responsibilities-TOTAL_FORMS": "0",
+        "responsibilities-INITIAL_FORMS": "0",
+    }
+    data.update(changes)
+    return data
+
+
+def test_admin_bad_date_is_an_error_beside_its_field_and_saves_nothing(admin_client, cluster):
+    response = admin_client.post(
+        reverse("admin:milestones_milestone_add"),
+        milestone_form(cluster, starts_on="2024-04-05", ends_on="2024-04-02"),
+    )
+
+    assert (response.status_code, response.context["adminform"].form.errors) == (
+        200,
+        {"ends_on": ["The last day cannot be before the first day."]},
+    )
+    assert Milestone.objects.count() == 0
+
+
+def test_admin_time_without_a_day_is_an_error_not_a_crash(admin_client, cluster):
+    response = admin_client.post(
+        reverse("admin:milestones_milestone_add"),
+        milestone_form(cluster, starts_on="", starts_at="12:00"),
+    )
+
+    assert response.context["adminform"].form.errors == {
+        "starts_on": ["A time needs a day: give the day as well."]
+    }
+
+
+def test_admin_two_leads_are_refused(admin_client, cluster, member, coordinator):
+    data = milestone_form(cluster)
+    data.update(
+        {
+            "responsibilities-TOTAL_FORMS": "2",
+            "responsibilities-0-person": member.pk,
+            "responsibilities-0-role": "lead",
+            "responsibilities-1-person": coordinator.pk,
+            "responsibilities-1-role": "lead",
+        }
+    )
+
+    response = admin_client.post(reverse("admin:milestones_milestone_add"), data)
+
+    assert [
+        list(e) for e in response.context["inline_admin_formsets"][0].formset.non_form_errors()
+    ] == [list("A milestone has one lead; make the others contributors.")] or response.context[
+        "inline_admin_formsets"
+    ][0].formset.non_form_errors() == ["A milestone has one lead; make the others contributors."]
+    assert Milestone.objects.count() == 0
+
+
+def test_admin_refuses_a_person_of_another_cluster_as_responsible(
+    admin_client, cluster, other_coordinator
+):
+    data = milestone_form(cluster)
+    data.update(
+        {
+            "responsibilities-TOTAL_FORMS": "1",
+            "responsibilities-0-person": other_coordinator.pk,
+            "responsibilities-0-role": "lead",
+        }
+    )
+
+    response = admin_client.post(reverse("admin:milestones_milestone_add"), data)
+
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert formset.errors == [
+        {"person": ["Only members of the milestone's cluster can be responsible for it."]}
+    ]
+    assert Responsibility.objects.count() == 0
+
+
+def test_admin_date_change_keeps_who_and_why(admin_client, make_milestone):
+    milestone = make_milestone()
+
+    admin_client.post(
+        reverse("admin:milestones_milestone_change", args=[milestone.pk]),
+        milestone_form(
+            milestone.cluster, starts_on="2024-04-05", change_reason="Extension granted"
+        ),
+    )
+
+    latest = milestone.history.latest()
+    assert (latest.starts_on, latest.history_user.email, latest.history_change_reason) == (
+        D(2024, 4, 5),
+        "admin@c4f.test",
+        "Extension granted",
+    )
+
+
+def test_admin_plan_item_reaches_every_cluster(admin_client, programme, cluster, other_cluster):
+    response = admin_client.post(
+        reverse("admin:milestones_planitem_add"),
+        {
+            "programme": programme.pk,
+            "round": "",
+            "kind": Kind.ON_SITE_VISIT,
+            "title": "On-site visit",
+            "description": "",
+            "location": "",
+            "starts_on": "2024-05-01",
+            "ends_on": "2024-06-30",
+            "starts_at": "",
+            "ends_at": "",
+            "is_tentative": "on",
+            "change_reason": "Kick-off",
+        },
+    )
+
+    assert response.status_code == 302
+    assert sorted(
+        Milestone.objects.filter(plan_item__title="On-site visit").values_list(
+            "cluster__slug", "starts_on", "ends_on", "is_tentative"
+        )
+    ) == [
+        ("other", D(2024, 5, 1), D(2024, 6, 30), True),
+        ("saxocell", D(2024, 5, 1), D(2024, 6, 30), True),
+    ]
+
+
+def test_admin_cluster_joining_later_gets_the_plan(admin_client, programme):
+    PlanItem.objects.create(
+        programme=programme, kind=Kind.JURY_MEETING, title="Jury", starts_on=D(2024, 7, 2)
+    )
+
+    admin_client.post(
+        reverse("admin:milestones_cluster_add"),
+        {
+            "programme": programme.pk,
+            "name": "Newcomer",
+            "slug": "newcomer",
+            "round": "1",
+            "phase": "implementation-1",
+            "website": "",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+
+    newcomer = Cluster.objects.get(slug="newcomer")
+    assert list(newcomer.milestones.values_list("title", "starts_on")) == [("Jury", D(2024, 7, 2))]
+
+
+def test_admin_cannot_delete_milestones(admin_client, make_milestone):
+    milestone = make_milestone()
+
+    response = admin_client.post(
+        reverse("admin:milestones_milestone_delete", args=[milestone.pk]), {"post": "yes"}
+    )
+
+    assert (response.status_code, Milestone.objects.count()) == (403, 1)
+
+
+def test_admin_creates_a_person_without_a_password_until_invited(admin_client, cluster):
+    admin_client.post(
+        reverse("admin:milestones_person_add"),
+        {
+            "email": "New.Person@SaxoCell.test",
+            "name": "New Person",
+            "organisation": "",
+            "language": "de",
+            "usable_password": "false",
+            "password1": "",
+            "password2": "",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-0-cluster": cluster.pk,
+            "memberships-0-role": Role.MEMBER,
+        },
+    )
+
+    person = Person.objects.get(email="new.person@saxocell.test")
+    assert (
+        person.has_usable_password(),
+        list(person.memberships.values_list("role", flat=True)),
+    ) == (
+        False,
+        ["member"],
+    )
