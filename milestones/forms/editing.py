@@ -1,0 +1,281 @@
+"""Editing milestones, their status and people responsible, the programme plan and its
+reminder lead times; each form with the plain function that carries out what it was given.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from milestones import plan, reminders
+from milestones.forms.dates import DateFieldsMixin, add_model_errors
+from milestones.models import (
+    DEFAULT_LEAD_DAYS,
+    MAX_LEAD_DAYS,
+    Kind,
+    Milestone,
+    Person,
+    PlanItem,
+    Responsibility,
+    ResponsibilityRole,
+    Status,
+    parse_lead_days,
+)
+
+
+class MilestoneForm(DateFieldsMixin):
+    """A cluster's milestone: what it is, when, where, and who answers for it."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
+    location = forms.CharField(label=_("Location"), max_length=300, required=False)
+    lead = forms.ModelChoiceField(
+        label=_("Lead"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("Nobody yet"),
+    )
+    contributors = forms.ModelMultipleChoiceField(
+        label=_("Contributors"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(
+        label=_("Reason for a change of date"),
+        required=False,
+        max_length=500,
+        help_text=_("Kept in the date's history, e.g. “moved at the jury's request”."),
+    )
+
+    field_order = [
+        "kind",
+        "title",
+        *DateFieldsMixin.DATE_EDITOR_FIELDS,
+        "reason",
+        "location",
+        "description",
+        "lead",
+        "contributors",
+    ]
+
+    def __init__(self, *args, cluster, instance=None, **kwargs):
+        self.cluster = cluster
+        self.instance = instance
+        if instance is not None:
+            initial = {
+                "kind": instance.kind,
+                "title": instance.title,
+                "description": instance.description,
+                "location": instance.location,
+                **self.date_initial(instance),
+            }
+            responsibilities = list(instance.responsibilities.all())
+            initial["lead"] = next(
+                (r.person_id for r in responsibilities if r.role == ResponsibilityRole.LEAD), None
+            )
+            initial["contributors"] = [
+                r.person_id for r in responsibilities if r.role == ResponsibilityRole.CONTRIBUTOR
+            ]
+            kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
+        super().__init__(*args, **kwargs)
+        if instance is None:
+            del self.fields["reason"]
+        # Clusters compete: only the cluster's own members can be made responsible.
+        members = Person.objects.filter(memberships__cluster=cluster).order_by("name", "email")
+        self.fields["lead"].queryset = members
+        self.fields["contributors"].queryset = members
+        if instance is not None and instance.plan_item_id is not None:
+            # The programme's plan decides these; the cluster keeps its own date and people.
+            for name in ("kind", "title", "description", "location"):
+                self.fields[name].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        lead = cleaned.get("lead")
+        if lead is not None and lead in cleaned.get("contributors", []):
+            self.add_error("contributors", _("The lead is already responsible; untick them here."))
+        return cleaned
+
+    def save(self, *, by):
+        """Create or change the milestone; ValidationError (put next to fields) if unsound."""
+        data = self.cleaned_data
+        try:
+            with transaction.atomic():
+                milestone = save_milestone(
+                    milestone=self.instance or Milestone(cluster=self.cluster),
+                    by=by,
+                    reason=data.get("reason", ""),
+                    fields={n: data[n] for n in ("kind", "title", "description", "location")},
+                    date_values=self.date_values,
+                )
+                set_people_responsible(
+                    milestone=milestone, lead=data["lead"], contributors=data["contributors"]
+                )
+        except ValidationError as error:
+            add_model_errors(self, error)
+            return None
+        return milestone
+
+
+def save_milestone(*, milestone, by, reason, fields, date_values):
+    """Save a milestone's details and date; a date change is kept with who, when and why."""
+    for name, value in fields.items():
+        setattr(milestone, name, value)
+    if milestone.pk is None:
+        for name, value in date_values.items():
+            setattr(milestone, name, value)
+        milestone.full_clean()
+        milestone._history_user = by
+        milestone._change_reason = reason or ""
+        milestone.save()
+        return milestone
+    was_window = milestone.is_tentative
+    if was_window and not date_values["is_tentative"] and date_values["ends_on"] is None:
+        return plan.confirm_day(
+            milestone=milestone,
+            day=date_values["starts_on"],
+            starts_at=date_values["starts_at"],
+            ends_at=date_values["ends_at"],
+            by=by,
+            reason=reason,
+        )
+    return plan.change_milestone_date(milestone=milestone, by=by, reason=reason, **date_values)
+
+
+def set_people_responsible(*, milestone, lead, contributors):
+    """Make the responsibilities of a milestone exactly one lead (or none) and contributors."""
+    wanted = {person.pk: ResponsibilityRole.CONTRIBUTOR for person in contributors}
+    if lead is not None:
+        wanted[lead.pk] = ResponsibilityRole.LEAD
+    existing = {r.person_id: r for r in milestone.responsibilities.all()}
+    for person_id, responsibility in existing.items():
+        if wanted.get(person_id) != responsibility.role:
+            responsibility.delete()
+    for person_id, role in wanted.items():
+        if person_id in existing and existing[person_id].role == role:
+            continue
+        responsibility = Responsibility(milestone=milestone, person_id=person_id, role=role)
+        responsibility.full_clean()
+        responsibility.save()
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=500,
+        help_text=_("Optional, kept in the history."),
+    )
+
+    def save(self, *, milestone, by):
+        return update_status(
+            milestone=milestone,
+            status=self.cleaned_data["status"],
+            note=self.cleaned_data["note"],
+            by=by,
+        )
+
+
+def update_status(*, milestone, status, by, note=""):
+    """Set a milestone's status, keeping who set it and why."""
+    milestone.status = status
+    milestone._history_user = by
+    milestone._change_reason = note
+    milestone.save()
+    return milestone
+
+
+class PlanItemForm(DateFieldsMixin):
+    """An item of the programme's plan; saving it reaches every cluster in its scope."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
+    location = forms.CharField(label=_("Location"), max_length=300, required=False)
+    round = forms.IntegerField(
+        label=_("Round"),
+        required=False,
+        min_value=1,
+        help_text=_("Empty: every round of the programme."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=500,
+        help_text=_("Kept in the history of every cluster's milestone."),
+    )
+
+    field_order = [
+        "kind",
+        "title",
+        *DateFieldsMixin.DATE_EDITOR_FIELDS,
+        "location",
+        "description",
+        "round",
+        "reason",
+    ]
+
+    def __init__(self, *args, programme, instance=None, **kwargs):
+        self.programme = programme
+        self.instance = instance
+        if instance is not None:
+            initial = {
+                name: getattr(instance, name)
+                for name in ("kind", "title", "description", "location", "round")
+            }
+            kwargs["initial"] = {**initial, **self.date_initial(instance)}
+        super().__init__(*args, **kwargs)
+
+    def save(self, *, by):
+        data = self.cleaned_data
+        plan_item = self.instance or PlanItem(programme=self.programme)
+        for name in ("kind", "title", "description", "location", "round"):
+            setattr(plan_item, name, data[name])
+        for name, value in self.date_values.items():
+            setattr(plan_item, name, value)
+        try:
+            plan_item.full_clean()
+        except ValidationError as error:
+            add_model_errors(self, error)
+            return None
+        return plan.save_plan_item(plan_item=plan_item, by=by, reason=data["reason"])
+
+
+class ReminderScheduleForm(forms.Form):
+    """A programme's lead times, one field per kind of milestone, as days before the day."""
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        current = reminders.lead_days_of_programme(programme=programme)
+        for kind, label in Kind.choices:
+            self.fields[kind] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=100,
+                initial=", ".join(str(day) for day in current[kind]),
+                help_text=_("Default: %(days)s")
+                % {"days": ", ".join(str(d) for d in DEFAULT_LEAD_DAYS[kind]) or "–"},
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for kind in Kind.values:
+            try:
+                cleaned[kind] = parse_lead_days(cleaned.get(kind) or "")
+            except ValueError:
+                self.add_error(
+                    kind,
+                    _("Give whole days from 0 to %(max)s, separated by commas, e.g. “14, 7, 1”.")
+                    % {"max": MAX_LEAD_DAYS},
+                )
+        return cleaned
+
+    def save(self):
+        reminders.set_lead_days(
+            programme=self.programme,
+            lead_days_by_kind={kind: self.cleaned_data[kind] for kind in Kind.values},
+        )

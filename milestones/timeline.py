@@ -1,0 +1,110 @@
+"""How milestones are laid out for reading: count-downs and the cluster's timeline by year.
+
+Pure functions of the milestones and today's date, so pages draw them without JavaScript.
+"""
+
+import calendar
+import datetime
+
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from milestones.dates import Form
+from milestones.models import Status
+
+
+def countdown(milestone, *, today):
+    """How far away a milestone is, in words: "in 12 days", "today", "3 days overdue"."""
+    when = milestone.when
+    first, last = when.starts_on, when.last_day
+    is_window = when.form == Form.WINDOW
+    finished = milestone.status in (Status.DONE, Status.CANCELLED)
+    if today < first:
+        days = (first - today).days
+        if is_window:
+            return ngettext(
+                "window opens in %(count)d day", "window opens in %(count)d days", days
+            ) % {"count": days}
+        if days == 1:
+            return _("tomorrow")
+        return ngettext("in %(count)d day", "in %(count)d days", days) % {"count": days}
+    if today > last:
+        days = (today - last).days
+        if finished:
+            return ngettext("%(count)d day ago", "%(count)d days ago", days) % {"count": days}
+        return ngettext("%(count)d day overdue", "%(count)d days overdue", days) % {"count": days}
+    if first == last:
+        return _("today")
+    days = (last - today).days
+    if days == 0:
+        return _("window closes today") if is_window else _("ends today")
+    if is_window:
+        return ngettext(
+            "window open, closes in %(count)d day", "window open, closes in %(count)d days", days
+        ) % {"count": days}
+    return ngettext(
+        "under way, ends in %(count)d day", "under way, ends in %(count)d days", days
+    ) % {"count": days}
+
+
+def _css_percent(value):
+    # Written out here, not in the template: a German locale would print "12,5" into the CSS.
+    return f"{value:.2f}%"
+
+
+def _percent(day, year_start, year_days):
+    return _css_percent((day - year_start).days * 100 / year_days)
+
+
+def by_year(milestones, *, today):
+    """The milestones placed on one bar per year, as percentages for the template's CSS.
+
+    A milestone over the turn of a year appears in both years, cut at the year's edge.
+    """
+    if not milestones:
+        return []
+    # This year is always drawn, so that "today" has its place even after the last milestone.
+    first_year = min(today.year, *(m.starts_on.year for m in milestones))
+    last_year = max(today.year, *(m.when.last_day.year for m in milestones))
+    years = []
+    for year in range(first_year, last_year + 1):
+        year_start = datetime.date(year, 1, 1)
+        year_end = datetime.date(year, 12, 31)
+        year_days = 366 if calendar.isleap(year) else 365
+        items = []
+        for milestone in milestones:
+            when = milestone.when
+            if when.starts_on > year_end or when.last_day < year_start:
+                continue
+            start = max(when.starts_on, year_start)
+            end = min(when.last_day, year_end)
+            items.append(
+                {
+                    "milestone": milestone,
+                    "left": _percent(start, year_start, year_days),
+                    "width": _css_percent(((end - start).days + 1) * 100 / year_days),
+                    "is_day": when.starts_on == when.last_day,
+                    "is_window": when.form == Form.WINDOW,
+                    "is_past": when.last_day < today,
+                    "is_done": milestone.status in (Status.DONE, Status.CANCELLED),
+                }
+            )
+        years.append(
+            {
+                "year": year,
+                "items": items,
+                "months": [
+                    {
+                        "name": format_date(datetime.date(year, month, 1), "M"),
+                        "left": _percent(datetime.date(year, month, 1), year_start, year_days),
+                    }
+                    for month in range(1, 13)
+                ],
+                "today": _percent(today, year_start, year_days) if today.year == year else None,
+                # Late in the year the "today" label goes left of its line to stay on the page.
+                "today_is_late": today.year == year and today.month >= 10,
+                "is_past": year < today.year,
+            }
+        )
+    return years

@@ -1,0 +1,141 @@
+"""The person's own: password set from a link, invitations accepted, the account page,
+reminder preferences and one-click unsubscribe."""
+
+from axes.utils import reset as axes_reset
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import PasswordResetConfirmView
+from django.urls import Resolver404, resolve, reverse_lazy
+from django.utils import translation
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import TemplateView, UpdateView
+
+from milestones import reminders
+from milestones.forms import AccountForm, ReminderPreferencesForm, login_name
+from milestones.models import Person, ReminderMode
+from milestones.views.common import PersonMixin
+
+
+class PasswordSetView(PasswordResetConfirmView):
+    """A new password from an emailed link; it also ends a log-in pause of its person.
+
+    The lockout page sends people here, and whoever holds the link has shown that the address
+    is theirs: waiting out the rest of the 15 minutes would protect nobody.
+    """
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        axes_reset(username=login_name(self.request, {"username": form.user.email}))
+        return response
+
+
+class InvitationAcceptView(PasswordSetView):
+    """The link in an invitation: the person sets a password and is logged in."""
+
+    template_name = "milestones/invitation_accept.html"
+    reset_url_token = "set-password"  # noqa: S105 (a URL segment, not a password)
+    post_reset_login = True
+    # django-axes is the first backend but never logs anybody in: name the one that does.
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("milestones:dashboard")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Welcome! Your password is set."))
+        return response
+
+
+class AccountView(PersonMixin, UpdateView):
+    template_name = "milestones/account.html"
+    form_class = AccountForm
+    success_url = reverse_lazy("milestones:account")
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        translation.activate(form.instance.language)
+        messages.success(self.request, _("Your account is saved."))
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["reminders_url"] = existing_path("/account/reminders/")
+        return context
+
+
+def existing_path(path):
+    """The path of a page another part of the app may not have yet; None until it exists."""
+    try:
+        resolve(path)
+    except Resolver404:
+        return None
+    return path
+
+
+class ReminderPreferencesView(LoginRequiredMixin, UpdateView):
+    """How a person is reminded; a lead who switches off is told that nobody else is."""
+
+    form_class = ReminderPreferencesForm
+    template_name = "milestones/reminder_preferences.html"
+    success_url = reverse_lazy("milestones:reminder_preferences")
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            led=reminders.leads_of_open_milestones(self.request.user).select_related("cluster"),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.instance.reminder_mode == ReminderMode.OFF:
+            if reminders.leads_of_open_milestones(self.request.user).exists():
+                messages.warning(
+                    self.request,
+                    _(
+                        "Reminders are off. Nobody else is reminded of the milestones you lead: "
+                        "make sure someone keeps an eye on them."
+                    ),
+                )
+            else:
+                messages.success(self.request, _("Reminders are off."))
+        else:
+            messages.success(self.request, _("Saved."))
+        return response
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class UnsubscribeView(TemplateView):
+    """One click by POST (RFC 8058); a GET only asks, because mail scanners follow links.
+
+    The signed token in the URL is the authority, so no session and no CSRF token: mail
+    clients send the one-click POST without either.
+    """
+
+    template_name = "milestones/reminder_unsubscribe.html"
+
+    def get_context_data(self, **kwargs):
+        person = reminders.person_from_unsubscribe_token(self.kwargs["token"])
+        led = []
+        if person is not None:
+            led = reminders.leads_of_open_milestones(person).select_related("cluster")
+        return super().get_context_data(person=person, led=led, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        person = context["person"]
+        if person is None:
+            return self.render_to_response(context, status=404)
+        Person.objects.filter(pk=person.pk).update(reminder_mode=ReminderMode.OFF)
+        context["done"] = True
+        return self.render_to_response(context)
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        return self.render_to_response(context, status=200 if context["person"] else 404)

@@ -1,0 +1,139 @@
+"""Calendar feeds, the single-event download, and the page to subscribe and revoke."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response
+from django.utils.decorators import method_decorator
+from django.utils.http import http_date, parse_etags, quote_etag
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
+from django.views.generic import FormView
+from django.views.generic.detail import SingleObjectMixin
+
+from milestones import feeds, ical
+from milestones.forms import FeedTokenForm
+from milestones.models import FeedToken, Milestone, Responsibility
+
+CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+def _calendar_headers(response):
+    # The feed URL is a secret: nothing may cache it for others, pass it on, or index it.
+    response["Cache-Control"] = "private"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _feed_etag(content_hash):
+    return quote_etag(content_hash[:32])
+
+
+@csrf_exempt
+@require_safe
+def feed(request, token):
+    """A calendar feed; unknown, revoked or no longer permitted tokens get 404."""
+    feed_token = feeds.find_feed_token(token)
+    if feed_token is None:
+        raise Http404
+    now = timezone.now()
+    # A client that holds the last body served asks whether it is still current: when the
+    # feed's fingerprint says nothing changed, answer without rendering.
+    if (
+        feed_token.content_hash
+        and _feed_etag(feed_token.content_hash)
+        in parse_etags(request.headers.get("If-None-Match", ""))
+        and feeds.record_unchanged_fetch(token=feed_token, now=now)
+    ):
+        response = HttpResponseNotModified()
+    else:
+        body = feeds.render_feed(token=feed_token, now=now)
+        response = HttpResponse(b"" if request.method == "HEAD" else body)
+        response["Content-Type"] = CALENDAR_CONTENT_TYPE
+        response["Content-Length"] = str(len(body))
+    response["ETag"] = _feed_etag(feed_token.content_hash)
+    response["Last-Modified"] = http_date(feed_token.content_changed_at.timestamp())
+    _calendar_headers(response)
+    response = get_conditional_response(
+        request,
+        etag=response["ETag"],
+        last_modified=int(feed_token.content_changed_at.timestamp()),
+        response=response,
+    )
+    return _calendar_headers(response)
+
+
+@login_required
+@require_safe
+def milestone_event(request, pk):
+    """One milestone as an .ics file to import into a calendar."""
+    milestone = get_object_or_404(
+        Milestone.objects.visible_to(request.user)
+        .select_related("cluster__programme")
+        .prefetch_related(
+            Prefetch("responsibilities", queryset=Responsibility.objects.select_related("person"))
+        ),
+        pk=pk,
+    )
+    body = ical.build_event_file(milestone=milestone, language=translation.get_language())
+    response = HttpResponse(body, content_type=CALENDAR_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="milestone-{milestone.pk}.ics"'
+    return _calendar_headers(response)
+
+
+class FeedTokenMixin(LoginRequiredMixin):
+    def get_queryset(self):
+        return FeedToken.objects.filter(person=self.request.user).select_related(
+            "cluster", "programme"
+        )
+
+
+@method_decorator(never_cache, name="dispatch")
+class SubscriptionView(FeedTokenMixin, FormView):
+    """The person's calendar feeds: how to subscribe, a new address, and their tokens."""
+
+    template_name = "milestones/subscriptions.html"
+    form_class = FeedTokenForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "person": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tokens=self.get_queryset(), **kwargs)
+
+    def form_valid(self, form):
+        token, raw_token = form.save()
+        url = feeds.feed_url(raw_token)
+        # The secret is shown in this response only; it is stored nowhere but as a hash.
+        response = self.render_to_response(
+            self.get_context_data(
+                form=self.form_class(person=self.request.user),
+                new_token=token,
+                new_url=url,
+                new_webcal_url=feeds.webcal_url(url),
+            )
+        )
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+
+class RevokeFeedTokenView(FeedTokenMixin, SingleObjectMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        token = self.get_object()
+        feeds.revoke_feed_token(token=token)
+        messages.success(
+            request,
+            _("The feed address “%(name)s” no longer works.")
+            % {"name": token.name or token.feed_name},
+        )
+        return redirect("milestones:subscriptions")

@@ -1,0 +1,71 @@
+"""What every view shares: the health check, the error page, and the log-in they need."""
+
+import sys
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.views import defaults
+from django.views.decorators.cache import never_cache
+
+from milestones.models import Responsibility
+from milestones.permissions import access
+
+
+@never_cache
+def healthz(request):
+    """200 when the app and its database answer, 503 when the database does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+# Seconds a browser or client is asked to wait before trying again while the database is away.
+DATABASE_RETRY_AFTER = 30
+
+
+def server_error(request):
+    """A 503 page when the database went away (it usually comes back); Django's 500 otherwise.
+
+    Django calls this for any exception nothing else handled, from a view or a middleware,
+    while that exception is still being handled. The page is rendered without the request: its
+    context processors would ask the database for the person.
+    """
+    error = sys.exc_info()[1]
+    if not isinstance(error, OperationalError | InterfaceError):
+        return defaults.server_error(request)
+    response = HttpResponse(
+        render_to_string("503.html", {"retry_after": DATABASE_RETRY_AFTER}), status=503
+    )
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
+
+
+def with_people(milestones):
+    """Milestones with their cluster and people responsible, in a fixed number of queries."""
+    return milestones.select_related("cluster").prefetch_related(
+        Prefetch(
+            "responsibilities",
+            # "lead" sorts after "contributor": descending puts the lead first.
+            queryset=Responsibility.objects.select_related("person").order_by(
+                "-role", "person__name"
+            ),
+        )
+    )
+
+
+class PersonMixin(LoginRequiredMixin):
+    """Views of a logged-in person, with their roles at hand as ``self.access``."""
+
+    @property
+    def access(self):
+        return access(self.request)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(access=self.access, **kwargs)

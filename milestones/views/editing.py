@@ -1,0 +1,120 @@
+"""Coordinators edit their cluster: milestones, people responsible, invitations; a person
+responsible updates the status of what they are responsible for."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, UpdateView
+
+from milestones.forms import InvitationForm, MilestoneForm, StatusForm
+from milestones.models import Milestone
+from milestones.views.common import PersonMixin, with_people
+from milestones.views.pages import visible_cluster
+
+
+class ClusterEditMixin(PersonMixin):
+    """Pages only a cluster's coordinators reach; for anybody else the cluster does not exist."""
+
+    def forbid_unless_coordinator(self, cluster):
+        if not self.access.can_edit_cluster(cluster):
+            raise Http404
+
+
+class ClusterFormMixin(ClusterEditMixin):
+    """A form about the cluster in the URL (``slug``), for its coordinators only."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.cluster = visible_cluster(request, kwargs["slug"])
+        self.forbid_unless_coordinator(self.cluster)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "cluster": self.cluster}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(cluster=self.cluster, **kwargs)
+
+
+class MilestoneSaveMixin:
+    """Saving a milestone form: the date history names the person, then the milestone page."""
+
+    def form_valid(self, form):
+        milestone = form.save(by=self.request.user)
+        if milestone is None:
+            return self.form_invalid(form)
+        messages.success(self.request, _("Milestone saved."))
+        return redirect("milestones:milestone", pk=milestone.pk)
+
+
+class MilestoneCreateView(MilestoneSaveMixin, ClusterFormMixin, FormView):
+    template_name = "milestones/milestone_form.html"
+    form_class = MilestoneForm
+
+
+class MilestoneEditView(MilestoneSaveMixin, ClusterEditMixin, UpdateView):
+    template_name = "milestones/milestone_form.html"
+    form_class = MilestoneForm
+    context_object_name = "milestone"
+
+    def get_queryset(self):
+        return with_people(Milestone.objects.visible_to(self.request.user)).select_related(
+            "plan_item"
+        )
+
+    def get_object(self, queryset=None):
+        milestone = super().get_object(queryset)
+        self.forbid_unless_coordinator(milestone.cluster)
+        return milestone
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "cluster": self.object.cluster}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(cluster=self.object.cluster, **kwargs)
+
+
+class StatusUpdateView(PersonMixin, UpdateView):
+    """The people responsible (and the coordinators) report where a milestone stands."""
+
+    template_name = "milestones/status_form.html"
+    form_class = StatusForm
+    context_object_name = "milestone"
+
+    def get_queryset(self):
+        return with_people(Milestone.objects.visible_to(self.request.user))
+
+    def get_object(self, queryset=None):
+        milestone = super().get_object(queryset)
+        if not self.access.can_update_status(milestone):
+            raise Http404
+        return milestone
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("instance")
+        kwargs["initial"] = {"status": self.object.status}
+        return kwargs
+
+    def form_valid(self, form):
+        milestone = form.save(milestone=self.object, by=self.request.user)
+        messages.success(
+            self.request,
+            _("Status set to “%(status)s”.") % {"status": milestone.get_status_display()},
+        )
+        return redirect("milestones:milestone", pk=milestone.pk)
+
+
+class InvitationCreateView(ClusterFormMixin, FormView):
+    template_name = "milestones/invitation_form.html"
+    form_class = InvitationForm
+
+    def form_valid(self, form):
+        person = form.save(by=self.request.user, request=self.request)
+        messages.success(
+            self.request,
+            _("%(name)s was added and has been sent an email.") % {"name": person},
+        )
+        return redirect("milestones:cluster", slug=self.cluster.slug)

@@ -1,0 +1,261 @@
+"""The pages people read: the dashboard, a cluster's timeline, a milestone."""
+
+import functools
+
+from django.db.models import FilteredRelation, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import DetailView, TemplateView
+
+from milestones import dates, fragments, plan, prepared, timeline
+from milestones.forms import InvitationForm, StatusForm
+from milestones.models import (
+    Cluster,
+    Membership,
+    Milestone,
+    Person,
+    Programme,
+    Reminder,
+    ResponsibilityRole,
+)
+from milestones.views.common import PersonMixin, with_people
+
+
+class DashboardView(PersonMixin, TemplateView):
+    """What the person has to do, soonest first: open milestones, the overdue ones on top."""
+
+    template_name = "milestones/dashboard.html"
+
+    # An officer of a large programme would otherwise get every open milestone of it: the
+    # page costs what it shows, and the cluster pages list everything.
+    limit = 100
+
+    def get_rows(self):
+        """The rows shown as tuples of values, the lead joined in, no objects built.
+
+        The soonest milestones are chosen first, by key alone, and only those are joined
+        with their cluster and lead: an officer of a large programme sees tens of thousands.
+        """
+        person = self.request.user
+
+        def build():
+            soonest = (
+                Milestone.objects.visible_to(person)
+                .open()
+                .order_by("starts_on", "starts_at", "pk")
+                .values("pk")[: self.limit + 1]
+            )
+            return (
+                Milestone.objects.filter(pk__in=soonest)
+                .annotate(lead_responsibility=lead_responsibility())
+                .order_by("starts_on", "starts_at", "pk")
+                .values_list(*DUE_ROW_FIELDS)
+            )
+
+        # The SQL depends on the person alone; compiling it again was most of the page's time.
+        return prepared.values_rows(("dashboard rows", person.pk, person.is_active), build)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        person = self.request.user
+        rows = self.get_rows()
+        context["more"] = len(rows) > self.limit
+        context["limit"] = self.limit
+        context["rows"] = fragments.render_each(
+            "milestones/_due_row.html",
+            [due_row(values, today=today, person=person) for values in rows[: self.limit]],
+        )
+        clusters = tuple(
+            prepared.values_rows(
+                ("dashboard clusters", person.pk, person.is_active),
+                lambda: Cluster.objects.visible_to(person).values_list(
+                    "slug", "name", "programme__name"
+                ),
+            )
+        )
+        programmes = tuple(
+            prepared.values_rows(
+                ("dashboard programmes", person.pk),
+                lambda: Programme.objects.filter(officers__person=person).values_list(
+                    "slug", "name"
+                ),
+            )
+        )
+        context["clusters_section"] = fragments.render_each(
+            "milestones/_dashboard_clusters.html",
+            [((clusters, programmes), lambda: {"clusters": clusters, "programmes": programmes})],
+        )[0]
+        return context
+
+
+def lead_responsibility():
+    """The milestone's lead responsibility as a join (a milestone has at most one lead)."""
+    return FilteredRelation(
+        "responsibilities", condition=Q(responsibilities__role=ResponsibilityRole.LEAD)
+    )
+
+
+# Everything a dashboard row shows, so that its cached text is keyed on all of it.
+DUE_ROW_FIELDS = (
+    "pk",
+    "kind",
+    "title",
+    "starts_on",
+    "ends_on",
+    "starts_at",
+    "ends_at",
+    "is_tentative",
+    "status",
+    "cluster__slug",
+    "cluster__name",
+    "lead_responsibility__person_id",
+    "lead_responsibility__person__name",
+    "lead_responsibility__person__email",
+)
+
+
+LEAD_ID = DUE_ROW_FIELDS.index("lead_responsibility__person_id")
+
+
+def due_row(values, *, today, person):
+    """A dashboard row for ``fragments.render_each``: what it depends on, how to render it.
+
+    ``values`` are the row's ``DUE_ROW_FIELDS``; besides them the row depends on the day it
+    counts from and on whether the person asking leads the milestone.
+    """
+    leads = values[LEAD_ID] == person.pk
+    return (
+        (values, today, leads),
+        functools.partial(due_row_context, values, today=today, leads=leads),
+    )
+
+
+def due_row_context(values, *, today, leads):
+    """The context of milestones/_due_row.html."""
+    row = dict(zip(DUE_ROW_FIELDS, values, strict=True))
+    milestone = Milestone(
+        cluster=Cluster(slug=row["cluster__slug"], name=row["cluster__name"]),
+        **{name: value for name, value in row.items() if "__" not in name},
+    )
+    lead = None
+    if row["lead_responsibility__person_id"] is not None:
+        lead = Person(
+            name=row["lead_responsibility__person__name"],
+            email=row["lead_responsibility__person__email"],
+        )
+    return {
+        "milestone": milestone,
+        "lead": lead,
+        "leads": leads,
+        "countdown": timeline.countdown(milestone, today=today),
+        "overdue": milestone.is_over(today=today),
+    }
+
+
+def visible_cluster(request, slug):
+    return get_object_or_404(
+        Cluster.objects.visible_to(request.user).select_related("programme"), slug=slug
+    )
+
+
+class ClusterView(PersonMixin, DetailView):
+    template_name = "milestones/cluster.html"
+    context_object_name = "cluster"
+
+    def get_object(self, queryset=None):
+        return visible_cluster(self.request, self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cluster = self.object
+        # The timeline names no people: no need to fetch them.
+        milestones = list(
+            Milestone.objects.visible_to(self.request.user)
+            .filter(cluster=cluster)
+            .order_by("starts_on", "starts_at", "pk")
+        )
+        context["milestones"] = milestones
+        context["years"] = years = timeline.by_year(milestones, today=timezone.localdate())
+        add_timeline_html(years)
+        context["memberships"] = Membership.objects.filter(cluster=cluster).select_related("person")
+        context["can_edit"] = self.access.can_edit_cluster(cluster)
+        if context["can_edit"]:
+            context["invitation_form"] = InvitationForm(cluster=cluster)
+        return context
+
+
+def add_timeline_html(years):
+    """Give each year of the timeline its markup and style (``year["html"]``, ``["style"]``).
+
+    Both are rendered once per version of the year: what it depends on is today's place in
+    it and, for each milestone on it, its place and what its label shows.
+    """
+    inputs = [
+        (
+            year["year"],
+            year["today"],
+            year["today_is_late"],
+            year["is_past"],
+            tuple(
+                (
+                    item["left"],
+                    item["width"],
+                    item["is_past"],
+                    item["milestone"].pk,
+                    item["milestone"].title,
+                    item["milestone"].kind,
+                    item["milestone"].status,
+                    item["milestone"].date_values(),
+                )
+                for item in year["items"]
+            ),
+        )
+        for year in years
+    ]
+    for part, template_name in [
+        ("html", "milestones/_timeline_year.html"),
+        ("style", "milestones/_timeline_year_style.html"),
+    ]:
+        rendered = fragments.render_each(
+            template_name,
+            [
+                (year_inputs, functools.partial(dict, year=year))
+                for year_inputs, year in zip(inputs, years, strict=True)
+            ],
+        )
+        for year, text in zip(years, rendered, strict=True):
+            year[part] = text
+
+
+class MilestoneView(PersonMixin, DetailView):
+    template_name = "milestones/milestone.html"
+    context_object_name = "milestone"
+
+    def get_queryset(self):
+        return with_people(Milestone.objects.visible_to(self.request.user)).select_related(
+            "cluster__programme", "plan_item"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        milestone = self.object
+        context["changes"] = [
+            {
+                "at": dates.format_day(timezone.localtime(change.at).date()),
+                "by": change.by,
+                "reason": change.reason,
+                "before": dates.describe(change.before) if change.before else None,
+                "after": dates.describe(change.after),
+            }
+            for change in plan.date_changes(milestone)
+        ]
+        context["can_edit"] = self.access.can_edit_cluster(milestone.cluster)
+        if context["can_edit"]:
+            # Who was reminded when, and what failed: for the cluster's coordinators.
+            context["ledger"] = Reminder.objects.ledger_for(milestone)
+        context["can_update_status"] = self.access.can_update_status(milestone)
+        if context["can_update_status"]:
+            context["status_form"] = StatusForm(initial={"status": milestone.status})
+        context["countdown"] = timeline.countdown(milestone, today=timezone.localdate())
+        return context
