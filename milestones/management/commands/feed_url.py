@@ -1,0 +1,51 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from milestones import feeds
+from milestones.models import Cluster, FeedScope, Person, Programme
+
+
+class Command(BaseCommand):
+    help = (
+        "Issue a new calendar feed token for a person and print the subscription URL: "
+        "their own milestones, or with --cluster / --programme that cluster's or programme's."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("email", help="The person's email address.")
+        scope = parser.add_mutually_exclusive_group()
+        scope.add_argument("--cluster", metavar="SLUG", help="A cluster the person belongs to.")
+        scope.add_argument(
+            "--programme", metavar="SLUG", help="A programme the person is an officer of."
+        )
+        parser.add_argument("--name", default="", help="A name for the token (where it is used).")
+
+    def handle(self, *args, email, cluster, programme, name, **options):
+        try:
+            person = Person.objects.get(email__iexact=email)
+        except Person.DoesNotExist:
+            raise CommandError(f"No person with the email address {email}.") from None
+        if not person.is_active:
+            raise CommandError(f"{email} is deactivated.")
+        target = {"scope": FeedScope.MINE}
+        if cluster:
+            try:
+                target = {"scope": FeedScope.CLUSTER, "cluster": Cluster.objects.get(slug=cluster)}
+            except Cluster.DoesNotExist:
+                raise CommandError(f"No cluster with the slug {cluster}.") from None
+        elif programme:
+            try:
+                target = {
+                    "scope": FeedScope.PROGRAMME,
+                    "programme": Programme.objects.get(slug=programme),
+                }
+            except Programme.DoesNotExist:
+                raise CommandError(f"No programme with the slug {programme}.") from None
+        try:
+            _token, raw_token = feeds.issue_feed_token(person=person, name=name, **target)
+        except feeds.NoFeedAccess:
+            if cluster:
+                raise CommandError(f"{email} is not a member of the cluster {cluster}.") from None
+            raise CommandError(f"{email} is not a programme officer of {programme}.") from None
+        url = feeds.feed_url(raw_token)
+        self.stdout.write(url)
+        self.stdout.write(feeds.webcal_url(url))
