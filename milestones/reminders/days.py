@@ -1,0 +1,52 @@
+"""When reminders go out: 08:00 in the programme's time zone, on working days only."""
+
+import datetime
+import functools
+
+import holidays
+from django.conf import settings
+
+# A digest round that started this long ago still takes what becomes due (a slow worker).
+DIGEST_GRACE = datetime.timedelta(hours=1)
+
+
+@functools.lru_cache(maxsize=64)
+def _public_holidays(state, year):
+    return holidays.country_holidays("DE", subdiv=state, years=year)
+
+
+def is_working_day(day):
+    return day.weekday() < 5 and day not in _public_holidays(
+        settings.REMINDER_HOLIDAY_STATE, day.year
+    )
+
+
+def working_day_on_or_before(day):
+    while not is_working_day(day):
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def working_day_after(day):
+    day += datetime.timedelta(days=1)
+    while not is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def send_moment(day, tz):
+    """08:00 (REMINDER_SEND_TIME) on that day in that zone, right across DST changes."""
+    hour, minute = (int(part) for part in settings.REMINDER_SEND_TIME.split(":"))
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=tz)
+
+
+def next_digest_moment(now, tz):
+    """When a digest person's reminder goes out: in this morning's round, or the next one."""
+    today = now.astimezone(tz).date()
+    moment = send_moment(today, tz)
+    if is_working_day(today) and moment <= now <= moment + DIGEST_GRACE:
+        return now
+    day = today if now < moment else today + datetime.timedelta(days=1)
+    while not is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return send_moment(day, tz)

@@ -1,0 +1,220 @@
+"""The reminder emails: one per reminder or a digest, in the recipient's language, with
+the parts a round's emails share rendered once."""
+
+import secrets
+from email.utils import formataddr, make_msgid
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from milestones import dates, ical
+from milestones.models import Milestone, Person, ReminderKind
+
+UNSUBSCRIBE_SALT = "milestones.reminders.unsubscribe"
+
+
+# Where the items go in a rendered frame: random, so that no name or title can contain it.
+ITEMS_MARKER = f"items-{secrets.token_hex(16)}"
+
+
+def unsubscribe_token(person):
+    """A signed token for the person's address; it stops working when the address changes."""
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign_object(
+        {"person": person.pk, "email": person.email}
+    )
+
+
+def person_from_unsubscribe_token(token):
+    """The person a token was made for, or None when it is forged or the address changed."""
+    try:
+        data = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)
+    except signing.BadSignature:
+        return None
+    return Person.objects.filter(pk=data.get("person"), email=data.get("email")).first()
+
+
+def _address(name, email):
+    # formataddr quotes commas and quotes; line breaks it leaves alone, so they go first.
+    return formataddr((" ".join((name or "").split()), email))
+
+
+def _countdown(milestone, kind, today):
+    if kind == ReminderKind.OVERDUE:
+        return _("overdue")
+    if kind == ReminderKind.DATE_CHANGED:
+        return _("date changed")
+    days = (milestone.starts_on - today).days
+    if milestone.is_tentative:
+        if days == 0:
+            return _("window opens today")
+        if days == 1:
+            return _("window opens tomorrow")
+        return ngettext("window opens in %(days)d day", "window opens in %(days)d days", days) % {
+            "days": days
+        }
+    if milestone.is_deadline:
+        if days == 0:
+            return _("due today")
+        if days == 1:
+            return _("due tomorrow")
+        return ngettext("due in %(days)d day", "due in %(days)d days", days) % {"days": days}
+    if days == 0:
+        return _("today")
+    if days == 1:
+        return _("tomorrow")
+    return ngettext("in %(days)d day", "in %(days)d days", days) % {"days": days}
+
+
+class MessageParts:
+    """The parts of reminder emails that many emails of a round share, each rendered once.
+
+    Every part is kept under a key made of everything it is made from, so a part is reused
+    only where rendering again would give the same text: an item (a milestone's lines in
+    one language, with its countdown), the frame around the items (greeting, footer and
+    unsubscribe link: one person's), and a milestone's .ics file. One instance serves one
+    round; it forgets everything when it has grown to ``limit`` entries.
+    """
+
+    def __init__(self, *, limit=5000):
+        self.limit = limit
+        self.parts = {}
+
+    def get(self, key, render):
+        part = self.parts.get(key)
+        if part is None:
+            if len(self.parts) >= self.limit:
+                self.parts.clear()
+            part = self.parts[key] = render()
+        return part
+
+    def item(self, template, **values):
+        """One item's lines, in the active language."""
+        key = ("item", template, translation.get_language(), tuple(sorted(values.items())))
+        return self.get(key, lambda: render_to_string(template, values))
+
+    def frame(self, template, **values):
+        """The email around its items, split where the items go."""
+        key = ("frame", template, translation.get_language(), tuple(sorted(values.items())))
+
+        def render():
+            rendered = render_to_string(template, {**values, "items": ITEMS_MARKER})
+            head, _marker, tail = rendered.partition(ITEMS_MARKER)
+            return head, tail
+
+        return self.get(key, render)
+
+    def event_file(self, milestone, *, language):
+        """The milestone's .ics file; the key holds every field, the cluster and the lead."""
+        lead_name = getattr(milestone, "lead_name", ical.UNKNOWN)
+        if lead_name is ical.UNKNOWN:
+            lead = milestone.lead
+            lead_name = lead.name if lead else None
+        key = (
+            "event",
+            language,
+            lead_name,
+            milestone.cluster.name,
+            milestone.cluster.programme.time_zone,
+            tuple(getattr(milestone, field.attname) for field in Milestone._meta.concrete_fields),
+        )
+        return self.get(
+            key,
+            lambda: ical.build_event_file(
+                milestone=milestone, language=language, lead_name=lead_name
+            ),
+        )
+
+
+def build_message(*, person, reminders, now, parts=None):
+    """One email to one person: a single reminder, or their digest of several.
+
+    ``parts``: a round's MessageParts, so that what emails share is rendered once.
+    """
+    parts = parts or MessageParts()
+    language = person.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        items = []
+        for reminder in reminders:
+            milestone = reminder.milestone
+            tz = dates.zone(milestone.cluster.programme.time_zone)
+            items.append(
+                {
+                    "milestone": milestone,
+                    "cluster": milestone.cluster,
+                    "kind": reminder.kind,
+                    "countdown": _countdown(milestone, reminder.kind, now.astimezone(tz).date()),
+                    "when": dates.describe(milestone.when),
+                    "url": ical.milestone_url(milestone),
+                }
+            )
+        if len(items) == 1:
+            item = items[0]
+            subject = f"[{item['cluster'].name}] {item['milestone'].title}: {item['countdown']}"
+        else:
+            count = len({item["milestone"].pk for item in items})
+            subject = ngettext(
+                "Your reminders: %(count)d milestone",
+                "Your reminders: %(count)d milestones",
+                count,
+            ) % {"count": count}
+        unsubscribe_url = settings.SITE_URL + reverse(
+            "milestones:unsubscribe", args=[unsubscribe_token(person)]
+        )
+        frame = {
+            "greeting_name": person.name or person.email,
+            "is_digest": len(items) > 1,
+            "preferences_url": settings.SITE_URL + reverse("milestones:reminder_preferences"),
+            "unsubscribe_url": unsubscribe_url,
+        }
+        bodies = []
+        for extension in ("txt", "html"):
+            head, tail = parts.frame(f"milestones/email/reminder.{extension}", **frame)
+            shown = [
+                parts.item(
+                    f"milestones/email/reminder_item.{extension}",
+                    title=item["milestone"].title,
+                    cluster_name=item["cluster"].name,
+                    countdown=item["countdown"],
+                    kind=item["kind"],
+                    when=item["when"],
+                    is_tentative=item["milestone"].is_tentative,
+                    location=item["milestone"].location,
+                    url=item["url"],
+                )
+                for item in items
+            ]
+            bodies.append("".join([head, *shown, tail]))
+        text, html = bodies
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[_address(person.name, person.email)],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+            "X-Auto-Response-Suppress": "All",
+            # Our own domain, not whichever host name the worker's container has.
+            "Message-ID": make_msgid(domain=ical.site_host()),
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    attached = set()
+    for item in items:
+        milestone = item["milestone"]
+        if milestone.pk in attached:
+            continue
+        attached.add(milestone.pk)
+        message.attach(
+            f"milestone-{milestone.pk}.ics",
+            parts.event_file(milestone, language=language),
+            "text/calendar",
+        )
+    return message

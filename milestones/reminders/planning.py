@@ -1,0 +1,267 @@
+"""What is due when: lead times per kind, and the ledger rows ``now`` calls for."""
+
+import dataclasses
+import datetime
+
+from django.db import transaction
+from django.db.models import Prefetch, Q
+
+from milestones import dates
+from milestones.models import (
+    DEFAULT_LEAD_DAYS,
+    Kind,
+    Membership,
+    Milestone,
+    Person,
+    Reminder,
+    ReminderKind,
+    ReminderMode,
+    ReminderSchedule,
+    ReminderState,
+    Responsibility,
+    Role,
+)
+from milestones.reminders.days import (
+    next_digest_moment,
+    send_moment,
+    working_day_after,
+    working_day_on_or_before,
+)
+
+# A send day moves back over weekends and holidays by at most this many days (Easter: 4).
+HOLIDAY_SLACK_DAYS = 10
+
+
+# An overdue email still goes out this long after the deadline when workers were down.
+OVERDUE_CATCH_UP_DAYS = 7
+
+
+# A change of date is announced when it is at most this old (by the milestone's last edit).
+DATE_CHANGE_NOTICE_DAYS = 7
+
+
+# The longest window or span whose first day is still looked at for its overdue email.
+LONGEST_WINDOW_DAYS = 400
+
+
+def lead_days_by_programme_and_kind():
+    """Every programme's own lead times; a small table, read once per run."""
+    return {
+        (schedule.programme_id, schedule.kind): schedule.days
+        for schedule in ReminderSchedule.objects.all()
+    }
+
+
+def lead_days_of_programme(*, programme):
+    """Every kind's lead times in a programme: its own where an officer set them, else ours."""
+    own = {schedule.kind: schedule.days for schedule in programme.reminder_schedules.all()}
+    return {kind: own.get(kind, DEFAULT_LEAD_DAYS.get(kind, ())) for kind in Kind.values}
+
+
+def set_lead_days(*, programme, lead_days_by_kind):
+    """Keep a programme's own lead times; a kind set back to the defaults follows them again."""
+    with transaction.atomic():
+        for kind, days in lead_days_by_kind.items():
+            if tuple(days) == tuple(DEFAULT_LEAD_DAYS.get(kind, ())):
+                ReminderSchedule.objects.filter(programme=programme, kind=kind).delete()
+            else:
+                ReminderSchedule.objects.update_or_create(
+                    programme=programme,
+                    kind=kind,
+                    defaults={"lead_days": ", ".join(str(day) for day in days)},
+                )
+
+
+def lead_days_for(milestone, schedules):
+    key = (milestone.cluster.programme_id, milestone.kind)
+    if key in schedules:
+        return schedules[key]
+    return DEFAULT_LEAD_DAYS.get(milestone.kind, ())
+
+
+@dataclasses.dataclass(frozen=True)
+class Due:
+    """A ledger row that ``now`` calls for, not yet in the ledger."""
+
+    milestone: Milestone
+    person: Person
+    kind: str
+    lead_days: int
+    due_at: datetime.datetime
+    state: str
+    # Later than due_at for a digest: it waits for the person's next daily email.
+    first_attempt_at: datetime.datetime | None = None
+
+    def as_row(self):
+        return Reminder(
+            milestone=self.milestone,
+            person=self.person,
+            kind=self.kind,
+            lead_days=self.lead_days,
+            date_version=self.milestone.date_version,
+            due_at=self.due_at,
+            next_attempt_at=self.first_attempt_at or self.due_at,
+            state=self.state,
+        )
+
+
+def _milestones_to_look_at(*, now, schedules):
+    """Open milestones that may need a reminder now, found through the start-day index."""
+    longest_lead = max(
+        [days for all_days in DEFAULT_LEAD_DAYS.values() for days in all_days]
+        + [days for all_days in schedules.values() for days in all_days]
+        + [0]
+    )
+    # A day's margin either side: the programme's zone may be a day off from UTC.
+    looking_back = OVERDUE_CATCH_UP_DAYS + HOLIDAY_SLACK_DAYS + 1
+    earliest = (now - datetime.timedelta(days=looking_back)).date()
+    latest = (now + datetime.timedelta(days=longest_lead + 1)).date()
+    related = (
+        Milestone.objects.open()
+        .select_related("cluster__programme")
+        .prefetch_related(
+            Prefetch(
+                "responsibilities",
+                queryset=Responsibility.objects.select_related("person"),
+            ),
+            Prefetch(
+                "cluster__memberships",
+                queryset=Membership.objects.filter(role=Role.COORDINATOR).select_related("person"),
+                to_attr="coordinator_memberships",
+            ),
+            Prefetch(
+                "reminders",
+                queryset=Reminder.objects.only(
+                    "milestone_id", "person_id", "kind", "lead_days", "date_version"
+                ),
+            ),
+        )
+        .order_by("pk")
+    )
+    near = related.filter(
+        starts_on__gte=earliest - datetime.timedelta(days=LONGEST_WINDOW_DAYS),
+        starts_on__lte=latest,
+    ).filter(Q(ends_on__gte=earliest) | Q(ends_on__isnull=True, starts_on__gte=earliest))
+    seen = set()
+    for milestone in near.iterator(chunk_size=200):
+        seen.add(milestone.pk)
+        yield milestone
+    # A date moved far away is no longer near, but its people must hear of the move.
+    moved = related.filter(
+        date_version__gt=0,
+        updated_at__gte=now - datetime.timedelta(days=DATE_CHANGE_NOTICE_DAYS),
+    )
+    for milestone in moved.iterator(chunk_size=200):
+        if milestone.pk not in seen:
+            yield milestone
+
+
+def wants_reminders(person):
+    return person.is_active and person.reminder_mode != ReminderMode.OFF
+
+
+def _due_for_milestone(milestone, *, now, schedules):
+    tz = dates.zone(milestone.cluster.programme.time_zone)
+    today = now.astimezone(tz).date()
+    version = milestone.date_version
+    existing = {
+        (row.person_id, row.kind, row.lead_days)
+        for row in milestone.reminders.all()
+        if row.date_version == version
+    }
+    responsible = [r.person for r in milestone.responsibilities.all() if r.person.is_active]
+    last_day = milestone.ends_on or milestone.starts_on
+    due = []
+
+    # A moved or confirmed date: one email saying so, which also stands for the reminders
+    # already due for the new date.
+    announce_change = (
+        version > 0
+        and last_day >= today
+        and milestone.updated_at >= now - datetime.timedelta(days=DATE_CHANGE_NOTICE_DAYS)
+        and not any(kind == ReminderKind.DATE_CHANGED for _person, kind, _lead in existing)
+    )
+    if announce_change:
+        for person in responsible:
+            state = ReminderState.PENDING if wants_reminders(person) else ReminderState.SKIPPED
+            due.append(Due(milestone, person, ReminderKind.DATE_CHANGED, 0, now, state))
+
+    # Before the date: reminders count from the (first) day, a window's too.
+    anchor = milestone.starts_on
+    if today <= anchor:
+        schedule = []
+        for lead in sorted(lead_days_for(milestone, schedules), reverse=True):
+            send_day = working_day_on_or_before(anchor - datetime.timedelta(days=lead))
+            schedule.append((lead, send_day, send_moment(send_day, tz)))
+        candidates = [entry for entry in schedule if entry[2] <= now]
+        # A late reminder waits when a newer one is due later today: one email, not two.
+        later_today = any(day == today and moment > now for _lead, day, moment in schedule)
+        if candidates and not (candidates[-1][1] < today and later_today):
+            newest_lead, newest_day, _moment = candidates[-1]
+            for person in responsible:
+                if (person.pk, ReminderKind.BEFORE, newest_lead) in existing:
+                    continue
+                for lead, send_day, moment in candidates:
+                    if (person.pk, ReminderKind.BEFORE, lead) in existing:
+                        continue
+                    if not wants_reminders(person) or announce_change:
+                        state = ReminderState.SKIPPED
+                    elif lead == newest_lead:
+                        state = ReminderState.PENDING
+                    elif send_day == newest_day or moment < milestone.created_at:
+                        # Two lead times moved onto the same working day go out as one email;
+                        # and nobody missed what was due before the milestone existed.
+                        state = ReminderState.SKIPPED
+                    else:
+                        state = ReminderState.MISSED
+                    due.append(Due(milestone, person, ReminderKind.BEFORE, lead, moment, state))
+
+    # A deadline not done by the day after: the lead and the cluster's coordinators.
+    if milestone.is_deadline:
+        moment = send_moment(working_day_after(last_day), tz)
+        if moment <= now and today <= last_day + datetime.timedelta(days=OVERDUE_CATCH_UP_DAYS):
+            recipients = {}
+            lead = milestone.lead
+            if lead is not None and lead.is_active:
+                recipients[lead.pk] = lead
+            for membership in milestone.cluster.coordinator_memberships:
+                if membership.person.is_active:
+                    recipients.setdefault(membership.person_id, membership.person)
+            for person in recipients.values():
+                if (person.pk, ReminderKind.OVERDUE, 0) in existing:
+                    continue
+                state = ReminderState.PENDING if wants_reminders(person) else ReminderState.SKIPPED
+                due.append(Due(milestone, person, ReminderKind.OVERDUE, 0, moment, state))
+
+    # One email a day for a digest: what falls due at another hour waits for the next one.
+    digest_moment = None
+    for index, item in enumerate(due):
+        if item.state == ReminderState.PENDING and item.person.reminder_mode == ReminderMode.DIGEST:
+            digest_moment = digest_moment or next_digest_moment(now, tz)
+            due[index] = dataclasses.replace(item, first_attempt_at=max(digest_moment, item.due_at))
+    return due
+
+
+def due_reminders(*, now):
+    """The ledger rows ``now`` calls for that are not in the ledger yet (an iterator)."""
+    schedules = lead_days_by_programme_and_kind()
+    for milestone in _milestones_to_look_at(now=now, schedules=schedules):
+        yield from _due_for_milestone(milestone, now=now, schedules=schedules)
+
+
+def plan_due_reminders(*, now, summary=None, batch_size=500):
+    """Write what ``now`` calls for to the ledger; a row another worker wrote first stays."""
+    batch = []
+
+    def flush():
+        Reminder.objects.bulk_create([due.as_row() for due in batch], ignore_conflicts=True)
+        if summary is not None:
+            for due in batch:
+                summary.count(due.state)
+        batch.clear()
+
+    for due in due_reminders(now=now):
+        batch.append(due)
+        if len(batch) >= batch_size:
+            flush()
+    flush()

@@ -1,0 +1,297 @@
+"""Sending the ledger's pending rows, each claimed in its own transaction, at most once."""
+
+import contextlib
+import dataclasses
+import datetime
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
+
+from milestones import dates
+from milestones.models import (
+    Milestone,
+    Person,
+    Reminder,
+    ReminderKind,
+    ReminderMode,
+    ReminderState,
+    Responsibility,
+    ResponsibilityRole,
+    Status,
+)
+from milestones.reminders.messages import MessageParts, build_message
+from milestones.reminders.planning import due_reminders, plan_due_reminders, wants_reminders
+
+logger = logging.getLogger(__name__)
+
+
+BACKOFF_LONGEST = datetime.timedelta(hours=6)
+
+
+# Errors after which this SMTP connection is of no more use this round: the server is down,
+# refuses connections or stalls. Other SMTP errors concern one message only.
+CONNECTION_ERRORS = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
+
+
+@dataclasses.dataclass
+class Summary:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    missed: int = 0
+    dry_run: bool = False
+
+    def __str__(self):
+        prefix = "dry run, would have: " if self.dry_run else ""
+        return (
+            f"{prefix}sent {self.sent}, failed {self.failed}, "
+            f"skipped {self.skipped}, missed {self.missed}"
+        )
+
+    def count(self, state):
+        if state == ReminderState.SENT:
+            self.sent += 1
+        elif state == ReminderState.SKIPPED:
+            self.skipped += 1
+        elif state == ReminderState.MISSED:
+            self.missed += 1
+
+
+def _why_not_send(reminder, *, now):
+    """The reason a claimed row must not go out any more, or None when it still should.
+
+    Uses the row's ``has_newer`` when it was loaded with it (a later reminder of the same
+    date for the same person exists), else asks the database.
+    """
+    milestone = reminder.milestone
+    if milestone.status in (Status.DONE, Status.CANCELLED):
+        return ReminderState.SKIPPED, "milestone is done or cancelled"
+    if reminder.date_version != milestone.date_version:
+        return ReminderState.SKIPPED, "the date changed since"
+    if not wants_reminders(reminder.person):
+        return ReminderState.SKIPPED, "the person wants no reminders"
+    if reminder.kind == ReminderKind.BEFORE:
+        tz = dates.zone(milestone.cluster.programme.time_zone)
+        if now.astimezone(tz).date() > milestone.starts_on:
+            return ReminderState.MISSED, "the date has passed"
+        newer = getattr(reminder, "has_newer", None)
+        if newer is None:
+            newer = Reminder.objects.filter(Exists(_closer_reminder()), pk=reminder.pk).exists()
+        if newer:
+            return ReminderState.MISSED, "a later reminder is due instead"
+    return None
+
+
+def backoff(attempts):
+    """REMINDER_RETRY_AFTER (5 minutes) after the first failure, doubling, at most 6 hours."""
+    first = datetime.timedelta(seconds=settings.REMINDER_RETRY_AFTER)
+    return min(first * 2 ** (attempts - 1), BACKOFF_LONGEST)
+
+
+def _lead_name(milestone="pk"):
+    # The attachment names the milestone's lead: fetched with the milestone, not on its own.
+    return Subquery(
+        Responsibility.objects.filter(
+            milestone=OuterRef(milestone), role=ResponsibilityRole.LEAD
+        ).values("person__name")[:1]
+    )
+
+
+def _closer_reminder():
+    """For the outer row: a reminder of the same date for the same person, fewer days before."""
+    return Reminder.objects.filter(
+        milestone_id=OuterRef("milestone_id"),
+        person_id=OuterRef("person_id"),
+        kind=ReminderKind.BEFORE,
+        date_version=OuterRef("date_version"),
+        lead_days__lt=OuterRef("lead_days"),
+    )
+
+
+def _claimable(*, now):
+    """Pending rows that are due, to lock with SKIP LOCKED."""
+    return Reminder.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+        state=ReminderState.PENDING, next_attempt_at__lte=now
+    )
+
+
+def _load(reminders):
+    """Attach the milestone (with its lead's name), cluster, programme and person, unlocked."""
+    milestones = {
+        milestone.pk: milestone
+        for milestone in Milestone.objects.select_related("cluster__programme")
+        .annotate(lead_name=_lead_name())
+        .filter(pk__in={r.milestone_id for r in reminders})
+    }
+    people = {p.pk: p for p in Person.objects.filter(pk__in={r.person_id for r in reminders})}
+    for reminder in reminders:
+        reminder.milestone = milestones[reminder.milestone_id]
+        reminder.person = people[reminder.person_id]
+
+
+def _look_ahead(*, now, size):
+    """The next due rows that no other worker holds, loaded with what their emails need.
+
+    Not a claim: the locks end with this short transaction, and each row is claimed again
+    when its turn comes (``_send_in_turn``). Loading a few dozen rows in one query spares
+    each email its own queries for the milestone, its lead, the person and the ledger.
+    """
+    with transaction.atomic():
+        # No joins in the ordering: the partial index on pending rows finds them in order.
+        rows = list(
+            _claimable(now=now)
+            .select_related("milestone__cluster__programme", "person")
+            .annotate(lead_name=_lead_name("milestone_id"), has_newer=Exists(_closer_reminder()))
+            .order_by("next_attempt_at", "pk")[:size]
+        )
+    for row in rows:
+        row.milestone.lead_name = row.lead_name
+    return rows
+
+
+class _Mailer:
+    """One SMTP connection for a round, opened when first needed and dropped after an error."""
+
+    def __init__(self):
+        self.connection = None
+
+    def send(self, message):
+        if self.connection is None:
+            self.connection = get_connection(fail_silently=False)
+            self.connection.open()
+        try:
+            self.connection.send_messages([message])
+        except Exception:
+            self.close()
+            raise
+
+    def close(self):
+        if self.connection is None:
+            return
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            self.connection.close()
+        self.connection = None
+
+
+def _send_in_turn(reminder, *, now, mailer, summary, parts):
+    """Claim a looked-ahead row and send its email; record the outcome in the same transaction.
+
+    A digest takes the person's other due rows along. Nothing happens when another worker
+    has claimed the row meanwhile. Raises one of CONNECTION_ERRORS when the mail server
+    cannot be reached, after recording.
+    """
+    with transaction.atomic():
+        # The claim also tells whether the milestone or the person changed since the look-ahead.
+        claim = _claimable(now=now).filter(pk=reminder.pk)
+        current = list(
+            claim.values_list(
+                "attempts", "next_attempt_at", "milestone__updated_at", "person__updated_at"
+            )
+        )
+        if not current:
+            return
+        reminder.attempts, reminder.next_attempt_at, milestone_updated_at, person_updated_at = (
+            current[0]
+        )
+        claimed = [reminder]
+        changed = (
+            milestone_updated_at != reminder.milestone.updated_at
+            or person_updated_at != reminder.person.updated_at
+        )
+        if changed:
+            _load(claimed)
+            del reminder.has_newer
+        if reminder.person.reminder_mode == ReminderMode.DIGEST:
+            claimed += list(
+                _claimable(now=now)
+                .filter(person_id=reminder.person_id)
+                .exclude(pk=reminder.pk)
+                .order_by("due_at", "pk")
+            )
+            _load(claimed[1:])
+        to_send = []
+        for row in claimed:
+            verdict = _why_not_send(row, now=now)
+            if verdict is None:
+                to_send.append(row)
+                continue
+            row.state, row.last_error = verdict
+            row.save(update_fields=["state", "last_error"])
+            summary.count(row.state)
+        if not to_send:
+            return
+        error = None
+        try:
+            mailer.send(
+                build_message(person=reminder.person, reminders=to_send, now=now, parts=parts)
+            )
+        except (smtplib.SMTPException, OSError) as exception:
+            error = exception
+        for row in to_send:
+            row.attempts += 1
+            if error is None:
+                row.state = ReminderState.SENT
+                row.sent_at = now
+                row.last_error = ""
+                summary.sent += 1
+            else:
+                row.last_error = f"{type(error).__name__}: {error}"[:2000]
+                summary.failed += 1
+                if row.attempts >= settings.REMINDER_MAX_ATTEMPTS:
+                    row.state = ReminderState.FAILED
+                else:
+                    row.next_attempt_at = now + backoff(row.attempts)
+            row.save(
+                update_fields=["state", "sent_at", "attempts", "last_error", "next_attempt_at"]
+            )
+    if error is not None:
+        logger.warning("reminder to %s not sent: %s", reminder.person.email, error)
+        if isinstance(error, CONNECTION_ERRORS):
+            raise error
+
+
+def send_due_reminders(*, now, dry_run=False, look_ahead=50, summary=None):
+    """Plan what ``now`` calls for, then send every pending reminder that is due.
+
+    Returns a Summary of this run (counted into ``summary`` when given, so that a caller
+    still knows what a run that failed half-way did). When the mail server cannot be
+    reached the round stops early; what was not sent stays pending for the next run. Each
+    email is claimed, sent and recorded in its own transaction; ``look_ahead`` rows at a
+    time are loaded together.
+    """
+    if summary is None:
+        summary = Summary(dry_run=dry_run)
+    if dry_run:
+        for due in due_reminders(now=now):
+            if due.state == ReminderState.PENDING:
+                summary.sent += 1
+            else:
+                summary.count(due.state)
+        summary.sent += Reminder.objects.filter(
+            state=ReminderState.PENDING, next_attempt_at__lte=now
+        ).count()
+        return summary
+
+    plan_due_reminders(now=now, summary=summary)
+    mailer = _Mailer()
+    parts = MessageParts()
+    try:
+        while rows := _look_ahead(now=now, size=look_ahead):
+            for reminder in rows:
+                _send_in_turn(reminder, now=now, mailer=mailer, summary=summary, parts=parts)
+    except CONNECTION_ERRORS:
+        pass
+    finally:
+        mailer.close()
+    return summary
+
+
+def leads_of_open_milestones(person):
+    """The open milestones a person leads: nobody else is reminded of them."""
+    return Milestone.objects.open().filter(
+        responsibilities__person=person, responsibilities__role=ResponsibilityRole.LEAD
+    )

@@ -1,0 +1,718 @@
+"""Delivery over real SMTP, and the send_reminders command."""
+
+import datetime
+import email
+import email.policy
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+import zoneinfo
+
+import icalendar
+import pytest
+import time_machine
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.utils import timezone
+
+from milestones import ical, reminders
+from milestones.models import (
+    Kind,
+    Milestone,
+    Person,
+    Reminder,
+    ReminderSchedule,
+    ReminderState,
+    Responsibility,
+)
+from milestones.reminders import sending
+from tests.smtp_server import LoopbackSMTPServer, RefusingPort, StallingPort, TcpForwarder
+
+BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
+
+
+def berlin(year, month, day, hour=8, minute=0):
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=BERLIN)
+
+
+def run(moment):
+    with time_machine.travel(moment, tick=False):
+        return str(reminders.send_due_reminders(now=timezone.now()))
+
+
+@pytest.fixture
+def smtp(settings):
+    server = LoopbackSMTPServer()
+    use_smtp(settings, server.port)
+    yield server
+    server.stop()
+
+
+def use_smtp(settings, port):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 1
+    settings.SITE_URL = "https://tracker.test"
+    settings.DEFAULT_FROM_EMAIL = "C4F Tracker <tracker@c4f.test>"
+
+
+@pytest.fixture
+def due_on_9_april(make_milestone, member):
+    """A deadline on Tuesday 16 April 2024 at 12:00: its 7-day reminder is due 9 April 08:00.
+
+    It exists since 1 March, so a first run on 9 April has missed the 28- and 14-day ones.
+    """
+    with time_machine.travel(berlin(2024, 3, 1, 6, 0), tick=False):
+        return make_milestone(
+            lead=member,
+            title="Cluster strategy",
+            starts_on=datetime.date(2024, 4, 16),
+            starts_at=datetime.time(12, 0),
+        )
+
+
+def parts(message):
+    # SMTP carries lines ending in CRLF.
+    text = message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+    html = message.get_body(preferencelist=("html",)).get_content()
+    attachments = [
+        (part.get_filename(), part.get_content_type()) for part in message.iter_attachments()
+    ]
+    return text, html, attachments
+
+
+def test_send_due_reminders_over_smtp_in_english(smtp, due_on_9_april, member):
+    summary = run(berlin(2024, 4, 9))
+
+    [message] = smtp.handler.messages()
+    text, html, attachments = parts(message)
+    token = reminders.unsubscribe_token(member)
+    pk = due_on_9_april.pk
+    assert summary == "sent 1, failed 0, skipped 0, missed 2"
+    assert {name: message[name] for name in ("From", "To", "Subject")} == {
+        "From": "C4F Tracker <tracker@c4f.test>",
+        "To": "Max Member <member@saxocell.test>",
+        "Subject": "[SaxoCell] Cluster strategy: due in 7 days",
+    }
+    assert (
+        message["List-Unsubscribe"].strip(),
+        message["List-Unsubscribe-Post"],
+        message["Auto-Submitted"],
+        message["Message-ID"].split("@")[1],
+    ) == (
+        f"<https://tracker.test/reminders/unsubscribe/{token}/>",
+        "List-Unsubscribe=One-Click",
+        "auto-generated",
+        "tracker.test>",
+    )
+    assert text == (
+        "Hello Max Member,\n"
+        "\n"
+        "Cluster strategy (SaxoCell): due in 7 days\n"
+        "Date: 16 April 2024, due 12:00\n"
+        f"Details: https://tracker.test/milestones/{pk}/\n"
+        "\n"
+        "-- \n"
+        "You get this email because you are responsible for these milestones, or coordinate "
+        "their cluster.\n"
+        "How you are reminded (individual emails, one daily digest, or none): "
+        "https://tracker.test/account/reminders/\n"
+        f"Stop all reminder emails: https://tracker.test/reminders/unsubscribe/{token}/\n"
+    )
+    assert (
+        f'<h2 style="font-size: 1.1em;"><a href="https://tracker.test/milestones/{pk}/">'
+        "Cluster strategy</a> (SaxoCell): due in 7 days</h2>"
+    ) in html
+    assert attachments == [(f"milestone-{pk}.ics", "text/calendar")]
+
+
+def test_send_due_reminders_attachment_is_the_milestones_event_file_with_its_lead(
+    smtp, due_on_9_april
+):
+    run(berlin(2024, 4, 9))
+
+    [message] = smtp.handler.messages()
+    [attachment] = message.iter_attachments()
+    expected = ical.build_event_file(
+        milestone=Milestone.objects.get(pk=due_on_9_april.pk), language="en"
+    )
+    assert attachment.get_payload(decode=True) == expected
+    assert b"\\nLead: Max Member\\n" in expected.replace(b"\r\n ", b"")
+
+
+def test_send_due_reminders_over_smtp_in_german(smtp, due_on_9_april, member):
+    Person.objects.filter(pk=member.pk).update(language="de")
+
+    run(berlin(2024, 4, 9))
+
+    [message] = smtp.handler.messages()
+    text, html, _attachments = parts(message)
+    token = reminders.unsubscribe_token(member)
+    pk = due_on_9_april.pk
+    assert message["Subject"] == "[SaxoCell] Cluster strategy: fällig in 7 Tagen"
+    assert text == (
+        "Hallo Max Member,\n"
+        "\n"
+        "Cluster strategy (SaxoCell): fällig in 7 Tagen\n"
+        "Datum: 16. April 2024, fällig 12:00\n"
+        f"Details: https://tracker.test/milestones/{pk}/\n"
+        "\n"
+        "-- \n"
+        "Sie erhalten diese E-Mail, weil Sie für diese Meilensteine verantwortlich sind oder "
+        "ihr Cluster koordinieren.\n"
+        "Wie Sie erinnert werden (einzelne E-Mails, eine tägliche Zusammenfassung oder gar "
+        "nicht): https://tracker.test/account/reminders/\n"
+        f"Alle Erinnerungen abbestellen: https://tracker.test/reminders/unsubscribe/{token}/\n"
+    )
+    assert '<html lang="de">' in html
+
+
+def test_send_due_reminders_name_with_comma_quotes_and_line_break_stays_one_address(
+    smtp, due_on_9_april, member
+):
+    Person.objects.filter(pk=member.pk).update(name='Member, "Max"\r\nBcc: evil@attacker.test')
+
+    run(berlin(2024, 4, 9))
+
+    [message] = smtp.handler.messages()
+    assert [(a.display_name, a.addr_spec) for a in message["To"].addresses] == [
+        ('Member, "Max" Bcc: evil@attacker.test', "member@saxocell.test")
+    ]
+    assert message["Bcc"] is None
+
+
+def test_send_due_reminders_window_says_the_day_is_not_fixed(smtp, make_milestone, member):
+    make_milestone(
+        lead=member,
+        kind="on-site-visit",
+        title="On-site visit",
+        starts_on=datetime.date(2024, 5, 1),
+        ends_on=datetime.date(2024, 6, 30),
+        is_tentative=True,
+    )
+
+    run(berlin(2024, 4, 17))
+
+    [message] = smtp.handler.messages()
+    text = parts(message)[0]
+    assert message["Subject"] == "[SaxoCell] On-site visit: window opens in 14 days"
+    assert text.splitlines()[2:5] == [
+        "On-site visit (SaxoCell): window opens in 14 days",
+        "Date: May–June 2024 (day not fixed)",
+        "The day is not fixed yet; reminders count from the first day of the window.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("failure", "error"),
+    [
+        ("refused", "ConnectionRefusedError: [Errno 111] Connection refused"),
+        ("stalling", "SMTPServerDisconnected: Connection unexpectedly closed: timed out"),
+        ("451", "SMTPDataError: (451, b'4.3.0 Try again later')"),
+        (
+            "550",
+            "SMTPRecipientsRefused: {'Max Member <member@saxocell.test>': "
+            "(550, b'5.1.1 No such mailbox here')}",
+        ),
+    ],
+)
+def test_send_due_reminders_smtp_failure_keeps_the_reminder_for_a_later_run(
+    settings, smtp, due_on_9_april, failure, error
+):
+    broken = {"refused": RefusingPort, "stalling": StallingPort}.get(failure)
+    if broken:
+        broken = broken()
+        use_smtp(settings, broken.port)
+    else:
+        smtp.handler.answer = failure
+
+    failed_run = run(berlin(2024, 4, 9, 8, 0))
+    row = Reminder.objects.get(state=ReminderState.PENDING)
+    after_failure = (row.attempts, row.last_error, row.next_attempt_at, row.sent_at)
+    if broken:
+        broken.stop()
+        use_smtp(settings, smtp.port)
+    smtp.handler.answer = "accept"
+    too_soon = run(berlin(2024, 4, 9, 8, 3))
+    retried = run(berlin(2024, 4, 9, 8, 5))
+    done = run(berlin(2024, 4, 9, 8, 30))
+
+    row.refresh_from_db()
+    assert (failed_run, too_soon, retried, done) == (
+        "sent 0, failed 1, skipped 0, missed 2",
+        "sent 0, failed 0, skipped 0, missed 0",
+        "sent 1, failed 0, skipped 0, missed 0",
+        "sent 0, failed 0, skipped 0, missed 0",
+    )
+    assert after_failure == (1, error, berlin(2024, 4, 9, 8, 5), None)
+    assert (row.state, row.attempts, row.last_error, row.sent_at) == (
+        ReminderState.SENT,
+        2,
+        "",
+        berlin(2024, 4, 9, 8, 5),
+    )
+    assert [m["Subject"] for m in smtp.handler.messages()] == [
+        "[SaxoCell] Cluster strategy: due in 7 days"
+    ]
+
+
+def test_send_due_reminders_gives_up_after_the_last_attempt(settings, smtp, due_on_9_april):
+    settings.REMINDER_MAX_ATTEMPTS = 2
+    smtp.handler.answer = "550"
+
+    results = [run(berlin(2024, 4, 9, 8, 0)), run(berlin(2024, 4, 9, 8, 5))]
+    later = run(berlin(2024, 4, 9, 12, 0))
+
+    row = Reminder.objects.get(lead_days=7)
+    assert results == [
+        "sent 0, failed 1, skipped 0, missed 2",
+        "sent 0, failed 1, skipped 0, missed 0",
+    ]
+    assert later == "sent 0, failed 0, skipped 0, missed 0"
+    assert (row.state, row.attempts) == (ReminderState.FAILED, 2)
+
+
+def test_backoff_doubles_up_to_six_hours(settings):
+    settings.REMINDER_RETRY_AFTER = 300
+
+    pauses = [reminders.backoff(attempts) for attempts in (1, 2, 3, 4, 8, 20)]
+
+    assert [int(p.total_seconds() // 60) for p in pauses] == [5, 10, 20, 40, 360, 360]
+
+
+def test_send_reminders_command_prints_one_summary_line(smtp, due_on_9_april):
+    out = io.StringIO()
+
+    call_command("send_reminders", "--now", "2024-04-09T08:00:00+02:00", stdout=out)
+
+    assert out.getvalue() == "sent 1, failed 0, skipped 0, missed 2\n"
+
+
+def test_send_reminders_command_naive_now_is_local_time(smtp, due_on_9_april):
+    out = io.StringIO()
+
+    call_command("send_reminders", "--now", "2024-04-09T07:59", stdout=out)
+
+    assert out.getvalue() == "sent 0, failed 0, skipped 0, missed 0\n"
+
+
+def test_send_reminders_command_dry_run_sends_and_writes_nothing(smtp, due_on_9_april):
+    out = io.StringIO()
+
+    call_command("send_reminders", "--dry-run", "--now", "2024-04-09T08:00+02:00", stdout=out)
+
+    assert out.getvalue() == "dry run, would have: sent 1, failed 0, skipped 0, missed 2\n"
+    assert (smtp.handler.received, Reminder.objects.count()) == ([], 0)
+
+
+def test_send_reminders_command_exits_non_zero_when_something_failed(smtp, due_on_9_april):
+    smtp.handler.answer = "451"
+    out = io.StringIO()
+
+    with pytest.raises(SystemExit) as exit_:
+        call_command("send_reminders", "--now", "2024-04-09T08:00+02:00", stdout=out)
+
+    assert (exit_.value.code, out.getvalue()) == (1, "sent 0, failed 1, skipped 0, missed 2\n")
+
+
+# Several workers at once, and a worker killed mid-run: real processes on PostgreSQL.
+
+WORKER_NOW = "2024-04-09T08:00:00+02:00"
+
+
+def make_many_due_reminders(cluster, *, milestones, people):
+    """``milestones`` deadlines on 16 April 2024, each with ``people`` people responsible."""
+    persons = Person.objects.bulk_create(
+        Person(email=f"person-{n}@saxocell.test", name=f"Person {n}", password="!")
+        for n in range(people)
+    )
+    created = Milestone.objects.bulk_create(
+        Milestone(
+            cluster=cluster,
+            kind=Kind.STRATEGY_SUBMISSION,
+            title=f"Deliverable {n}",
+            starts_on=datetime.date(2024, 4, 16),
+        )
+        for n in range(milestones)
+    )
+    Responsibility.objects.bulk_create(
+        Responsibility(milestone=milestone, person=person)
+        for milestone in created
+        for person in persons
+    )
+    return milestones * people
+
+
+def worker(smtp_port, *arguments, database_port=None):
+    """A ``manage.py send_reminders`` process against the test database."""
+    database = connection.settings_dict
+    url = (
+        f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST']}:"
+        f"{database_port or database['PORT'] or 5432}/{database['NAME']}"
+    )
+    environment = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "EMAIL_TIMEOUT": "10",
+        "LOG_LEVEL": "WARNING",
+        "REMINDER_RETRY_AFTER": "1",
+    }
+    return subprocess.Popen(
+        [
+            sys.executable,
+            str(settings.BASE_DIR / "manage.py"),
+            "send_reminders",
+            *(arguments or ("--now", WORKER_NOW)),
+        ],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def received_pairs(smtp):
+    return [(m["To"], m["Subject"]) for m in smtp.handler.messages()]
+
+
+@pytest.mark.postgres_only
+def test_four_workers_at_once_send_each_reminder_exactly_once(transactional_db, smtp, cluster):
+    expected = make_many_due_reminders(cluster, milestones=40, people=60)
+
+    workers = [worker(smtp.port) for _ in range(4)]
+    outputs = [process.communicate(timeout=300) for process in workers]
+
+    pairs = received_pairs(smtp)
+    summaries = [out.strip() for out, _err in outputs]
+    sent_per_worker = [int(summary.split(",")[0].removeprefix("sent ")) for summary in summaries]
+    assert [process.returncode for process in workers] == [0, 0, 0, 0], outputs
+    assert (len(pairs), len(set(pairs)), sum(sent_per_worker)) == (expected, expected, expected)
+    assert Reminder.objects.filter(state=ReminderState.SENT).count() == expected
+    assert Reminder.objects.exclude(state=ReminderState.SENT).filter(lead_days=7).count() == 0
+
+
+@pytest.mark.postgres_only
+def test_worker_killed_mid_run_loses_no_reminder(transactional_db, smtp, cluster):
+    expected = make_many_due_reminders(cluster, milestones=20, people=60)
+    doomed = worker(smtp.port)
+    deadline = time.monotonic() + 120
+    while len(smtp.handler.received) < 100 and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+    doomed.send_signal(signal.SIGKILL)
+    doomed.communicate(timeout=60)
+    sent_before_the_rescue = len(smtp.handler.received)
+    rescue = worker(smtp.port)
+    rescue.communicate(timeout=300)
+
+    pairs = received_pairs(smtp)
+    assert doomed.returncode == -signal.SIGKILL
+    assert 100 <= sent_before_the_rescue < expected
+    assert rescue.returncode == 0
+    assert len(set(pairs)) == expected
+    # The one email in flight when the worker died may go out twice; no other.
+    assert len(pairs) - len(set(pairs)) <= 1
+    assert Reminder.objects.filter(lead_days=7, state=ReminderState.SENT).count() == expected
+
+
+@pytest.mark.postgres_only
+def test_loop_survives_a_mail_server_outage(
+    transactional_db, programme, cluster, make_milestone, member
+):
+    # Due now in real time, whatever the day and hour: the loop cannot be told another "now".
+    ReminderSchedule.objects.create(
+        programme=programme, kind=Kind.STRATEGY_SUBMISSION, lead_days="30"
+    )
+    make_milestone(lead=member, starts_on=timezone.localdate() + datetime.timedelta(days=3))
+    outage = RefusingPort()
+    looping = worker(outage.port, "--loop", "--interval", "0.2")
+    time.sleep(2)
+
+    outage.stop()
+    server = LoopbackSMTPServer(port=outage.port)
+    deadline = time.monotonic() + 60
+    while not server.handler.received and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # The worker ends after the round under way, with its summary line.
+    looping.send_signal(signal.SIGTERM)
+    out, _err = looping.communicate(timeout=30)
+    server.stop()
+
+    lines = out.splitlines()
+    assert len(server.handler.received) == 1
+    assert looping.returncode == 0
+    assert lines[0] == "sent 0, failed 1, skipped 0, missed 0"
+    assert "sent 1, failed 0, skipped 0, missed 0" in lines
+    assert Reminder.objects.get().state == ReminderState.SENT
+
+
+@pytest.mark.postgres_only
+def test_loop_survives_a_database_outage(
+    transactional_db, smtp, programme, cluster, make_milestone, member
+):
+    ReminderSchedule.objects.create(
+        programme=programme, kind=Kind.STRATEGY_SUBMISSION, lead_days="30"
+    )
+    make_milestone(lead=member, starts_on=timezone.localdate() + datetime.timedelta(days=3))
+    database = connection.settings_dict
+    outage = RefusingPort()
+    looping = worker(smtp.port, "--loop", "--interval", "0.2", database_port=outage.port)
+    time.sleep(2)
+
+    outage.stop()
+    forwarder = TcpForwarder(
+        port=outage.port, target=(database["HOST"], int(database["PORT"] or 5432))
+    )
+    deadline = time.monotonic() + 60
+    while not smtp.handler.received and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # The worker ends after the round under way, with its summary line.
+    looping.send_signal(signal.SIGTERM)
+    out, err = looping.communicate(timeout=30)
+    forwarder.stop()
+
+    assert len(smtp.handler.received) == 1
+    assert looping.returncode == 0
+    assert "reminder round failed; trying again in 0.2 s" in err
+    assert out.splitlines()[0] == "sent 1, failed 0, skipped 0, missed 0"
+
+
+@pytest.mark.postgres_only
+def test_loop_survives_a_database_restart_mid_loop(
+    transactional_db, smtp, programme, cluster, make_milestone, member, coordinator
+):
+    ReminderSchedule.objects.create(
+        programme=programme, kind=Kind.STRATEGY_SUBMISSION, lead_days="30"
+    )
+    make_milestone(
+        title="Before", lead=member, starts_on=timezone.localdate() + datetime.timedelta(days=3)
+    )
+    database = connection.settings_dict
+    target = (database["HOST"], int(database["PORT"] or 5432))
+    first = TcpForwarder(port=0, target=target)
+    looping = worker(smtp.port, "--loop", "--interval", "0.2", database_port=first.port)
+    # Until the ledger records it, the first email is in flight and a restart may repeat it
+    # (test_worker_killed_mid_run_loses_no_reminder); this test restarts after it is recorded.
+    wait_until(lambda: Reminder.objects.filter(state=ReminderState.SENT).count() == 1)
+
+    # The server goes away under the worker's open connection, then comes back on its port.
+    first.stop()
+    time.sleep(1)
+    second = TcpForwarder(port=first.port, target=target)
+    make_milestone(
+        title="After", lead=coordinator, starts_on=timezone.localdate() + datetime.timedelta(days=3)
+    )
+    wait_until(lambda: len(smtp.handler.received) == 2)
+    # The worker ends after the round under way, with its summary line.
+    looping.send_signal(signal.SIGTERM)
+    out, err = looping.communicate(timeout=30)
+    second.stop()
+
+    assert looping.returncode == 0
+
+    assert sorted(message["To"] for message in smtp.handler.messages()) == [
+        "Carla Coordinator <coordinator@saxocell.test>",
+        "Max Member <member@saxocell.test>",
+    ]
+    assert "reminder round failed; trying again in 0.2 s" in err
+    assert [line for line in out.splitlines() if not line.startswith("sent 0,")] == [
+        "sent 1, failed 0, skipped 0, missed 0",
+        "sent 1, failed 0, skipped 0, missed 0",
+    ]
+    assert sorted(
+        Reminder.objects.filter(state=ReminderState.SENT).values_list("person__email", flat=True)
+    ) == ["coordinator@saxocell.test", "member@saxocell.test"]
+
+
+def wait_until(condition, *, seconds=60):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "gave up waiting"
+        time.sleep(0.05)
+
+
+def test_send_reminders_command_refuses_now_with_loop(db):
+    with pytest.raises(CommandError) as error:
+        call_command("send_reminders", "--loop", "--now", WORKER_NOW)
+
+    assert str(error.value) == "--now and --loop do not go together: a loop runs in real time."
+
+
+def test_send_due_reminders_pending_retry_is_dropped_when_the_milestone_is_done(
+    smtp, due_on_9_april
+):
+    smtp.handler.answer = "451"
+    failed = run(berlin(2024, 4, 9, 8, 0))
+    smtp.handler.answer = "accept"
+    due_on_9_april.status = "done"
+    due_on_9_april.save()
+
+    retry = run(berlin(2024, 4, 9, 8, 10))
+
+    row = Reminder.objects.get(lead_days=7)
+    assert (failed, retry) == (
+        "sent 0, failed 1, skipped 0, missed 2",
+        "sent 0, failed 0, skipped 1, missed 0",
+    )
+    assert (row.state, row.last_error, smtp.handler.received) == (
+        ReminderState.SKIPPED,
+        "milestone is done or cancelled",
+        [],
+    )
+
+
+def test_send_due_reminders_round_gives_each_recipient_their_own_greeting_and_unsubscribe_link(
+    smtp, make_milestone, member, coordinator
+):
+    with time_machine.travel(berlin(2024, 3, 1, 6, 0), tick=False):
+        milestone = make_milestone(
+            lead=member,
+            contributors=[coordinator],
+            title="Cluster strategy",
+            starts_on=datetime.date(2024, 4, 16),
+        )
+
+    run(berlin(2024, 4, 9))
+
+    emails = {}
+    for message in smtp.handler.messages():
+        text, _html, _attachments = parts(message)
+        emails[message["To"]] = (message["List-Unsubscribe"].strip(), text.splitlines())
+    links = {
+        person.email: "https://tracker.test/reminders/unsubscribe/"
+        f"{reminders.unsubscribe_token(person)}/"
+        for person in (member, coordinator)
+    }
+
+    def expected(person):
+        return (
+            f"<{links[person.email]}>",
+            [
+                f"Hello {person.name},",
+                "",
+                "Cluster strategy (SaxoCell): due in 7 days",
+                "Date: 16 April 2024",
+                f"Details: https://tracker.test/milestones/{milestone.pk}/",
+                "",
+                "-- ",
+                "You get this email because you are responsible for these milestones, or "
+                "coordinate their cluster.",
+                "How you are reminded (individual emails, one daily digest, or none): "
+                "https://tracker.test/account/reminders/",
+                f"Stop all reminder emails: {links[person.email]}",
+            ],
+        )
+
+    assert emails == {
+        "Max Member <member@saxocell.test>": expected(member),
+        "Carla Coordinator <coordinator@saxocell.test>": expected(coordinator),
+    }
+
+
+def test_send_due_reminders_milestone_done_after_the_look_ahead_is_not_sent(smtp, due_on_9_april):
+    with time_machine.travel(berlin(2024, 4, 9), tick=False):
+        now = timezone.now()
+        reminders.plan_due_reminders(now=now)
+        [looked_ahead] = sending._look_ahead(now=now, size=10)
+        due_on_9_april.status = "done"
+        due_on_9_april.save()
+        summary = reminders.Summary()
+        sending._send_in_turn(
+            looked_ahead,
+            now=now,
+            mailer=sending._Mailer(),
+            summary=summary,
+            parts=reminders.MessageParts(),
+        )
+
+    row = Reminder.objects.get(lead_days=7)
+    assert (str(summary), row.state, row.last_error, smtp.handler.received) == (
+        "sent 0, failed 0, skipped 1, missed 0",
+        ReminderState.SKIPPED,
+        "milestone is done or cancelled",
+        [],
+    )
+
+
+def built(person, milestone, shared, now):
+    """The email a reminder of the milestone gives the person, as its recipient reads it."""
+    reminder = Reminder(milestone=milestone, person=person, kind="before", lead_days=7)
+    message = reminders.build_message(person=person, reminders=[reminder], now=now, parts=shared)
+    parsed = email.message_from_bytes(message.message().as_bytes(), policy=email.policy.default)
+    text, _html, _attachments = parts(parsed)
+    [attachment] = parsed.iter_attachments()
+    event = icalendar.Calendar.from_ical(attachment.get_payload(decode=True)).walk("VEVENT")[0]
+    return (
+        parsed["Subject"],
+        text.splitlines()[0:4],
+        str(event["SUMMARY"]),
+        event["DTSTART"].dt,
+        str(event["STATUS"]),
+    )
+
+
+def test_build_message_with_shared_parts_shows_a_changed_milestone_language_and_name(
+    make_milestone, member
+):
+    milestone = make_milestone(lead=member, starts_on=datetime.date(2024, 4, 16))
+    shared = reminders.MessageParts()
+    now = berlin(2024, 4, 9)
+
+    def fresh_milestone():
+        return Milestone.objects.select_related("cluster__programme").get(pk=milestone.pk)
+
+    first = built(member, fresh_milestone(), shared, now)
+    Milestone.objects.filter(pk=milestone.pk).update(
+        title="Updated strategy", starts_on=datetime.date(2024, 4, 17), status="cancelled"
+    )
+    changed = built(member, fresh_milestone(), shared, now)
+    member.language = "de"
+    member.name = "Maxi Member"
+    in_german = built(member, fresh_milestone(), shared, now)
+
+    assert first == (
+        "[SaxoCell] Cluster strategy: due in 7 days",
+        [
+            "Hello Max Member,",
+            "",
+            "Cluster strategy (SaxoCell): due in 7 days",
+            "Date: 16 April 2024",
+        ],
+        "SaxoCell: Cluster strategy",
+        datetime.date(2024, 4, 16),
+        "CONFIRMED",
+    )
+    assert changed == (
+        "[SaxoCell] Updated strategy: due in 8 days",
+        [
+            "Hello Max Member,",
+            "",
+            "Updated strategy (SaxoCell): due in 8 days",
+            "Date: 17 April 2024",
+        ],
+        "SaxoCell: Updated strategy (cancelled)",
+        datetime.date(2024, 4, 17),
+        "CANCELLED",
+    )
+    assert in_german == (
+        "[SaxoCell] Updated strategy: fällig in 8 Tagen",
+        [
+            "Hallo Maxi Member,",
+            "",
+            "Updated strategy (SaxoCell): fällig in 8 Tagen",
+            "Datum: 17. April 2024",
+        ],
+        "SaxoCell: Updated strategy (abgesagt)",
+        datetime.date(2024, 4, 17),
+        "CANCELLED",
+    )
