@@ -1,0 +1,532 @@
+"""`make bench`: builds its own data and measures the figures of README.md's Performance section.
+
+    python -m benchmarks.run            # both sizes; BENCH_SIZES=small for the small one only
+
+SQLite (benchmarks/bench.sqlite3) unless DATABASE_URL names a PostgreSQL database whose name
+ends in "bench" (it is emptied). Every figure is the median of repeated runs, and the runs of
+a comparison alternate, so that the machine's noise falls on all of them alike. Prints a
+table and writes benchmarks/results.json.
+"""
+
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import smtplib
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from benchmarks import data, peers  # noqa: E402
+from milestones import feeds, reminders  # noqa: E402
+from milestones.models import (  # noqa: E402
+    Milestone,
+    Person,
+    Reminder,
+    ReminderKind,
+    ReminderState,
+    RenderedEvent,
+)
+from milestones.reminders import sending  # noqa: E402
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "30"))
+LOAD_CLIENTS = [int(n) for n in os.environ.get("BENCH_CLIENTS", "50,100").split(",")]
+EMAILS = int(os.environ.get("BENCH_EMAILS", "10000"))
+SIZES = os.environ.get("BENCH_SIZES", "small,large").split(",")
+
+
+def median_ms(runs):
+    return round(statistics.median(runs) * 1000, 3)
+
+
+def side_by_side(candidates, repeat=REPEAT):
+    """Median milliseconds of each candidate, their runs interleaved; (setup, run) pairs."""
+    times = {name: [] for name in candidates}
+    for _ in range(repeat):
+        for name, (setup, run) in candidates.items():
+            if setup is not None:
+                setup()
+            started = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - started)
+    return {name: median_ms(runs) for name, runs in times.items()}
+
+
+def queries_of(function):
+    with CaptureQueriesContext(connection) as context:
+        function()
+    return len(context)
+
+
+def check(response, status=200):
+    if response.status_code != status:
+        raise RuntimeError(f"{response.status_code} instead of {status}: {response.content[:300]}")
+    return response
+
+
+# 1 and 2: the programme feed of 700 events
+
+
+def feed_figures(world):
+    token, raw_token = feeds.issue_feed_token(
+        person=world["officer"], scope=world["feed_scope"], programme=world["programme"]
+    )
+    client = Client()
+    path = reverse("milestones:feed", kwargs={"token": raw_token})
+    events = peers.plain_events(token=feeds.find_feed_token(raw_token))
+    peer_view = peers.django_ical_view(token=token, raw_token=raw_token)
+    ours = check(client.get(path)).content
+    assert peer_view().count(b"BEGIN:VEVENT") == len(events)
+    some_milestone = Milestone.objects.filter(cluster__programme=world["programme"]).first()
+    assert ours.count(b"BEGIN:VEVENT") == len(events)
+
+    def drop_cache():
+        RenderedEvent.objects.all().delete()
+
+    def change_one():
+        some_milestone.save()
+
+    def render_once():
+        check(client.get(path))
+
+    etag = {}
+
+    def fresh_etag():
+        etag["value"] = check(client.get(path))["ETag"]
+
+    def revalidate():
+        check(client.get(path, headers={"if-none-match": etag["value"]}), 304)
+
+    times = side_by_side(
+        {
+            "icalendar floor": (None, lambda: peers.icalendar_floor(events)),
+            "string floor": (None, lambda: peers.string_floor(events)),
+            "django-ical": (None, peer_view),
+            "ours, cold": (drop_cache, render_once),
+            "ours, warm (one milestone changed)": (change_one, render_once),
+            "ours, 304 revalidation": (fresh_etag, revalidate),
+        }
+    )
+    drop_cache()
+    cold_queries = queries_of(render_once)
+    change_one()
+    warm_queries = queries_of(render_once)
+    fresh_etag()
+    revalidation_queries = queries_of(revalidate)
+    return {
+        "events": len(events),
+        "ms": times,
+        "queries": {
+            "ours, cold": cold_queries,
+            "ours, warm (one milestone changed)": warm_queries,
+            "ours, 304 revalidation": revalidation_queries,
+        },
+        "ratios": {
+            "cold / icalendar floor": round(times["ours, cold"] / times["icalendar floor"], 2),
+            "cold / django-ical": round(times["ours, cold"] / times["django-ical"], 2),
+            "warm / string floor": round(
+                times["ours, warm (one milestone changed)"] / times["string floor"], 2
+            ),
+            "304 / warm": round(
+                times["ours, 304 revalidation"] / times["ours, warm (one milestone changed)"], 2
+            ),
+        },
+        "token": raw_token,
+    }
+
+
+# 3: pages
+
+
+def page_figures(world):
+    officer, coordinator = Client(), Client()
+    officer.force_login(world["officer"])
+    coordinator.force_login(world["coordinator"])
+    pages = {
+        "trivial page": (officer, "/bench/trivial/"),
+        "dashboard (coordinator)": (coordinator, reverse("milestones:dashboard")),
+        "dashboard (officer)": (officer, reverse("milestones:dashboard")),
+        "cluster page": (coordinator, reverse("milestones:cluster", args=[world["cluster"].slug])),
+        "programme matrix": (
+            officer,
+            reverse("milestones:programme", args=[world["programme"].slug]),
+        ),
+    }
+    for client, path in pages.values():
+        check(client.get(path))
+    repeat = REPEAT if world["milestones"] < 10000 else 5
+    times = side_by_side(
+        {
+            name: (None, lambda client=client, path=path: check(client.get(path)))
+            for name, (client, path) in pages.items()
+        },
+        repeat=repeat,
+    )
+    queries = {
+        name: queries_of(lambda client=client, path=path: check(client.get(path)))
+        for name, (client, path) in pages.items()
+    }
+    return {
+        "ms": times,
+        "queries": queries,
+        "ratio to trivial": {
+            name: round(ms / times["trivial page"], 2) for name, ms in times.items()
+        },
+        "session": officer.cookies[settings.SESSION_COOKIE_NAME].value,
+    }
+
+
+# 4: reminders
+
+
+def sweep_figures():
+    """A round with nothing due, in a process of its own (its peak memory is the sweep's)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.sweep"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"},
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def start_sink():
+    sink = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.smtp_sink"], stdout=subprocess.PIPE, text=True
+    )
+    return sink, int(sink.stdout.readline())
+
+
+def due_reminders_for_sending(count, now):
+    """``count`` pending reminders, each its own email (one person, one milestone)."""
+    Reminder.objects.all().delete()
+    milestones = list(
+        Milestone.objects.open()
+        .filter(starts_on__gt=now.date() + datetime.timedelta(days=1))
+        .values_list("pk", "date_version")[:count]
+    )
+    people = list(Person.objects.values_list("pk", flat=True))
+    rows = [
+        Reminder(
+            milestone_id=milestones[number % len(milestones)][0],
+            person_id=people[(number // len(milestones)) % len(people)],
+            kind=ReminderKind.BEFORE,
+            lead_days=7,
+            date_version=milestones[number % len(milestones)][1],
+            due_at=now - datetime.timedelta(minutes=1),
+            next_attempt_at=now - datetime.timedelta(minutes=1),
+        )
+        for number in range(count)
+    ]
+    Reminder.objects.bulk_create(rows, batch_size=5000)
+
+
+def smtp_figures():
+    now = data.quiet_moment()
+    due_reminders_for_sending(EMAILS, now)
+    # The same messages for the bare loop, built beforehand (not timed).
+    pending = list(Reminder.objects.filter(state=ReminderState.PENDING))
+    sending._load(pending)
+    messages = [
+        reminders.build_message(person=reminder.person, reminders=[reminder], now=now).message()
+        for reminder in pending
+    ]
+    envelopes = [
+        (settings.DEFAULT_FROM_EMAIL, [reminder.person.email], message.as_bytes(linesep="\r\n"))
+        for reminder, message in zip(pending, messages, strict=True)
+    ]
+    sink, port = start_sink()
+    try:
+        started = time.perf_counter()
+        with smtplib.SMTP("127.0.0.1", port) as smtp:
+            for sender, recipients, message in envelopes:
+                smtp.sendmail(sender, recipients, message)
+        bare = time.perf_counter() - started
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=port,
+            EMAIL_USE_TLS=False,
+            EMAIL_USE_SSL=False,
+            EMAIL_HOST_USER="",
+            EMAIL_HOST_PASSWORD="",
+        ):
+            started = time.perf_counter()
+            summary = reminders.send_due_reminders(now=now)
+            ours = time.perf_counter() - started
+    finally:
+        sink.terminate()
+        sink.wait(10)
+    if summary.sent != len(envelopes):
+        raise RuntimeError(f"sent {summary.sent} of {len(envelopes)}")
+    return {
+        "emails": len(envelopes),
+        "bare smtplib per s": round(len(envelopes) / bare, 1),
+        "ours per s": round(summary.sent / ours, 1),
+        "ratio": round(bare / ours, 2),
+    }
+
+
+# 5: under load
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wrk(url, clients, cookie=None):
+    # A 10 s client timeout, not wrk's 2 s: a slow answer is latency (p99), not an error.
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{clients}",
+        f"-d{LOAD_SECONDS}s",
+        "--timeout",
+        "10s",
+        "--latency",
+        url,
+    ]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
+
+    def latency(percent):
+        match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)", output, re.MULTILINE)
+        value, unit = float(match[1]), match[2]
+        return round(value * {"us": 0.001, "ms": 1, "s": 1000}[unit], 2)
+
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    return {
+        "clients": clients,
+        "req/s": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        "p50 ms": latency(50),
+        "p99 ms": latency(99),
+        "errors": (int(non_2xx[1]) if non_2xx else 0),
+        "socket errors": socket_errors[1].strip() if socket_errors else "none",
+    }
+
+
+def load_figures(feed_token, session):
+    port = free_port()
+    workers = 2 * os.cpu_count() + 1
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "c4f_tracker/gunicorn.conf.py",
+            "c4f_tracker.wsgi",
+        ],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "WEB_CONCURRENCY": str(workers),
+            "CONN_MAX_AGE": "60",
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=BENCH_DIR.parent,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        results = {"workers": workers, "seconds": LOAD_SECONDS, "runs": []}
+        for clients in LOAD_CLIENTS:
+            for name, url, cookie in [
+                ("feed", f"{base}/feeds/{feed_token}.ics", None),
+                ("dashboard (officer)", f"{base}/", f"{settings.SESSION_COOKIE_NAME}={session}"),
+            ]:
+                results["runs"].append({"endpoint": name, **wrk(url, clients, cookie)})
+        return results
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+# The machine, and the table
+
+
+def machine():
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            database = f"PostgreSQL {cursor.fetchone()[0]}"
+    else:
+        database = f"SQLite {sqlite3.sqlite_version}"
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "database": database,
+        "date": timezone.now().date().isoformat(),
+    }
+
+
+def short_plan(plan):
+    """The access path of the database's plan, without the rest of it."""
+    found = re.search(
+        r"(milestones_milestone USING INDEX \w+|Bitmap Index Scan on \w+"
+        r"|Index Scan using \w+ on milestones_milestone|SCAN milestones_milestone"
+        r"|Seq Scan on milestones_milestone)",
+        plan,
+    )
+    return found[1] if found else plan[:80]
+
+
+def table(results):
+    lines = []
+    add = lines.append
+    info = results["machine"]
+    add(
+        f"Machine: {info['nproc']} x {info['cpu']}, Python {info['python']}, "
+        f"Django {info['django']}, {info['database']}, {info['date']}"
+    )
+    add("")
+    feed = results.get("feed")
+    if feed:
+        add(f"| 1-2. programme feed, {feed['events']} events | median ms | queries |")
+        add("| --- | ---: | ---: |")
+        for name, ms in feed["ms"].items():
+            add(f"| {name} | {ms} | {feed['queries'].get(name, '')} |")
+        add("")
+        add("| ratio | value | target |")
+        add("| --- | ---: | --- |")
+        targets = {
+            "cold / icalendar floor": "<= 1.2",
+            "cold / django-ical": "< 1",
+            "warm / string floor": "<= 3",
+            "304 / warm": "<= 0.25",
+        }
+        for name, value in feed["ratios"].items():
+            add(f"| {name} | {value} | {targets[name]} |")
+        add("")
+    pages = {size: results[size]["pages"] for size in SIZES if "pages" in results.get(size, {})}
+    if pages:
+        header = " | ".join(f"{size}: ms, x trivial, queries" for size in pages)
+        add(f"| 3. page | {header} |")
+        add("| --- |" + " ---: |" * len(pages))
+        for name in next(iter(pages.values()))["ms"]:
+            cells = " | ".join(
+                f"{page['ms'][name]} ms, {page['ratio to trivial'][name]}x, {page['queries'][name]}"
+                for page in pages.values()
+            )
+            add(f"| {name} | {cells} |")
+        add("")
+    for size in SIZES:
+        sweep = results.get(size, {}).get("sweep")
+        if sweep:
+            add(
+                f"4. reminder round, nothing due, {results[size]['milestones']} milestones: "
+                f"{sweep['seconds'] * 1000:.1f} ms, {sweep['queries']} queries, "
+                f"peak RSS {sweep['peak_rss_mb']:.0f} MB; found by: {short_plan(sweep['plan'])}"
+            )
+    smtp = results.get("smtp")
+    if smtp:
+        add(
+            f"4. {smtp['emails']} reminder emails to an SMTP sink on loopback: "
+            f"{smtp['ours per s']}/s; bare smtplib over one connection: "
+            f"{smtp['bare smtplib per s']}/s; ratio {smtp['ratio']} (target >= 0.5)"
+        )
+    load = results.get("load")
+    if load:
+        add("")
+        add(
+            f"| 5. gunicorn, {load['workers']} workers, {load['seconds']} s | clients | req/s "
+            "| p50 ms | p99 ms | errors |"
+        )
+        add("| --- | ---: | ---: | ---: | ---: | ---: |")
+        for run in load["runs"]:
+            errors = run["errors"]
+            if run["socket errors"] != "none":
+                errors = f"{errors}; socket: {run['socket errors']}"
+            add(
+                f"| {run['endpoint']} | {run['clients']} | {run['req/s']} | {run['p50 ms']} "
+                f"| {run['p99 ms']} | {errors} |"
+            )
+    return "\n".join(lines)
+
+
+def main():
+    name = settings.DATABASES["default"]["NAME"]
+    if connection.vendor != "sqlite" and not str(name).endswith("bench"):
+        sys.exit(f"The benchmark empties its database; {name!r} does not end in 'bench'.")
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    results = {"machine": machine()}
+    for size in SIZES:
+        started = time.perf_counter()
+        world = data.build(size)
+        results[size] = {
+            "milestones": world["milestones"],
+            "build seconds": round(time.perf_counter() - started, 1),
+        }
+        print(
+            f"{size}: {world['milestones']} milestones built in {results[size]['build seconds']} s",
+            flush=True,
+        )
+        if size == "small":
+            results["feed"] = feed_figures(world)
+            print("feed measured", flush=True)
+        results[size]["pages"] = page_figures(world)
+        print("pages measured", flush=True)
+        if size == "small" and LOAD_SECONDS > 0 and shutil.which("wrk"):
+            results["load"] = load_figures(
+                results["feed"].pop("token"), results[size]["pages"].pop("session")
+            )
+            print("load measured", flush=True)
+        results[size]["pages"].pop("session", None)
+        results[size]["sweep"] = sweep_figures()
+        print("sweep measured", flush=True)
+        if size == SIZES[-1]:
+            results["smtp"] = smtp_figures()
+            print("smtp measured", flush=True)
+    text = table(results)
+    print()
+    print(text)
+    (BENCH_DIR / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+
+
+if __name__ == "__main__":
+    main()
