@@ -77,6 +77,21 @@ def test_dashboard_warm_reuses_rows_and_reads_the_same(client, traveller, coordi
     )
 
 
+def test_dashboard_list_with_one_changed_row_renders_that_row_only(
+    client, traveller, coordinator, make_milestone, strategy
+):
+    report = make_milestone(title="Report", starts_on=datetime.date(2024, 5, 2))
+    client.force_login(coordinator)
+    client.get("/")
+    report.title = "Progress report"
+    report.save()
+
+    response = client.get("/")
+
+    rows = [template.name for template in response.templates].count("milestones/_due_row.html")
+    assert (rows, texts(response, ".due-title")) == (1, ["Strategy", "Progress report"])
+
+
 def test_dashboard_row_shows_changed_title(client, traveller, coordinator, strategy):
     client.force_login(coordinator)
     before = due_rows(client)

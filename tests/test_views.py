@@ -11,12 +11,14 @@ from django.core import mail
 from django.urls import reverse
 
 from milestones.models import (
+    Cluster,
     Kind,
     Language,
     Membership,
     Milestone,
     Person,
     PlanItem,
+    Programme,
     Responsibility,
     ResponsibilityRole,
     Role,
@@ -216,6 +218,35 @@ def test_dashboard_many_open_milestones_shows_the_soonest_hundred(
 
     titles = texts(response, ".due-title")
     assert (len(titles), titles[0], titles[-1]) == (100, "M000", "M099")
+    assert texts(response, ".due-list + p.muted") == [
+        "Only the soonest 100 milestones are shown here; the cluster pages list all of them."
+    ]
+
+
+def test_dashboard_of_an_officer_and_member_lists_the_soonest_of_both_and_nothing_else(
+    client, frozen, officer, make_milestone
+):
+    elsewhere = Programme.objects.create(name="Elsewhere", slug="elsewhere")
+    joined = Cluster.objects.create(programme=elsewhere, name="Joined", slug="joined")
+    foreign = Cluster.objects.create(programme=elsewhere, name="Foreign", slug="foreign")
+    Membership.objects.create(person=officer, cluster=joined)
+    for number in range(100):
+        make_milestone(
+            title=f"M{number:03d}",
+            starts_on=datetime.date(2024, 4, 10) + datetime.timedelta(number),
+        )
+    make_milestone(title="Done", starts_on=datetime.date(2024, 4, 3), status=Status.DONE)
+    make_milestone(title="Cancelled", starts_on=datetime.date(2024, 4, 3), status=Status.CANCELLED)
+    make_milestone(title="Joined's report", cluster=joined, starts_on=datetime.date(2024, 4, 5))
+    # Sooner than all of them, in a cluster of another programme the officer is not in.
+    make_milestone(title="Foreign report", cluster=foreign, starts_on=datetime.date(2024, 4, 1))
+    client.force_login(officer)
+
+    response = client.get("/")
+
+    titles = texts(response, ".due-title")
+    assert (len(titles), titles[:2], titles[-1]) == (100, ["Joined's report", "M000"], "M098")
+    assert "Foreign report" not in response.content.decode()
     assert texts(response, ".due-list + p.muted") == [
         "Only the soonest 100 milestones are shown here; the cluster pages list all of them."
     ]

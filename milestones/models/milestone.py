@@ -193,8 +193,10 @@ class Milestone(DatedModel):
         indexes = [
             models.Index(fields=["status", "starts_on"], name="milestone_status_start"),
             models.Index(fields=["cluster", "starts_on"], name="milestone_cluster_start"),
-            # The reminder round's two questions: what is near now, and what moved lately.
-            models.Index(fields=["starts_on"], name="milestone_start"),
+            # The reminder round's two questions: what is near now, and what moved lately. The
+            # first index is also the date order of an officer's dashboard: walked from the
+            # soonest until enough of the programme's open milestones are found, nothing sorted.
+            models.Index(fields=["starts_on", "starts_at"], name="milestone_start"),
             models.Index(
                 fields=["updated_at"], condition=Q(date_version__gt=0), name="milestone_moved"
             ),

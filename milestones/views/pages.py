@@ -15,6 +15,7 @@ from milestones.models import (
     Milestone,
     Person,
     Programme,
+    ProgrammeOfficer,
     Reminder,
     ResponsibilityRole,
 )
@@ -30,55 +31,61 @@ class DashboardView(PersonMixin, TemplateView):
     # page costs what it shows, and the cluster pages list everything.
     limit = 100
 
-    def get_rows(self):
+    def get_rows(self, *, oversees):
         """The rows shown as tuples of values, the lead joined in, no objects built.
 
         The soonest milestones are chosen first, by key alone, and only those are joined
         with their cluster and lead: an officer of a large programme sees tens of thousands.
+        A member's are found through the cluster index (a few clusters; their milestones are
+        sorted); an officer's by walking the index of all milestones in date order until
+        enough of theirs are found (the first ones found are the soonest; nothing is sorted).
         """
         person = self.request.user
+        if not person.is_active:
+            return []
+        order = ("starts_on", "starts_at", "pk")
 
         def build():
-            soonest = (
-                Milestone.objects.visible_to(person)
-                .open()
-                .order_by("starts_on", "starts_at", "pk")
-                .values("pk")[: self.limit + 1]
-            )
+            theirs = Q(cluster__in=Membership.objects.filter(person=person).values("cluster"))
+            if oversees:
+                overseen = ProgrammeOfficer.objects.filter(person=person).values("programme")
+                theirs |= Q(cluster__programme__in=overseen)
+            soonest = Milestone.objects.open().filter(theirs).order_by(*order).values("pk")
             return (
-                Milestone.objects.filter(pk__in=soonest)
+                Milestone.objects.filter(pk__in=soonest[: self.limit + 1])
                 .annotate(lead_responsibility=lead_responsibility())
-                .order_by("starts_on", "starts_at", "pk")
+                .order_by(*order)
                 .values_list(*DUE_ROW_FIELDS)
             )
 
         # The SQL depends on the person alone; compiling it again was most of the page's time.
-        return prepared.values_rows(("dashboard rows", person.pk, person.is_active), build)
+        return prepared.values_rows(("dashboard rows", person.pk, oversees), build)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         person = self.request.user
-        rows = self.get_rows()
+        programmes = tuple(
+            prepared.values_rows(
+                ("dashboard programmes", person.pk),
+                lambda: Programme.objects.filter(officers__person=person).values_list(
+                    "slug", "name"
+                ),
+            )
+        )
+        rows = self.get_rows(oversees=bool(programmes))
         context["more"] = len(rows) > self.limit
         context["limit"] = self.limit
-        context["rows"] = fragments.render_each(
+        person_id = person.pk
+        context["rows"] = fragments.render_joined(
             "milestones/_due_row.html",
-            [due_row(values, today=today, person=person) for values in rows[: self.limit]],
+            [due_row(values, today=today, person_id=person_id) for values in rows[: self.limit]],
         )
         clusters = tuple(
             prepared.values_rows(
                 ("dashboard clusters", person.pk, person.is_active),
                 lambda: Cluster.objects.visible_to(person).values_list(
                     "slug", "name", "programme__name"
-                ),
-            )
-        )
-        programmes = tuple(
-            prepared.values_rows(
-                ("dashboard programmes", person.pk),
-                lambda: Programme.objects.filter(officers__person=person).values_list(
-                    "slug", "name"
                 ),
             )
         )
@@ -118,13 +125,13 @@ DUE_ROW_FIELDS = (
 LEAD_ID = DUE_ROW_FIELDS.index("lead_responsibility__person_id")
 
 
-def due_row(values, *, today, person):
-    """A dashboard row for ``fragments.render_each``: what it depends on, how to render it.
+def due_row(values, *, today, person_id):
+    """A dashboard row for ``fragments.render_joined``: what it depends on, how to render it.
 
     ``values`` are the row's ``DUE_ROW_FIELDS``; besides them the row depends on the day it
     counts from and on whether the person asking leads the milestone.
     """
-    leads = values[LEAD_ID] == person.pk
+    leads = values[LEAD_ID] == person_id
     return (
         (values, today, leads),
         functools.partial(due_row_context, values, today=today, leads=leads),
