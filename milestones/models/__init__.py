@@ -32,6 +32,7 @@ from milestones.models.programmes import (
     ProgrammeOfficer,
     ReminderMode,
     Role,
+    seen_by,
 )
 from milestones.models.reminders import (
     DEFAULT_LEAD_DAYS,
@@ -76,4 +77,5 @@ __all__ = [
     "Role",
     "Status",
     "parse_lead_days",
+    "seen_by",
 ]

@@ -55,12 +55,22 @@ class ClusterQuerySet(models.QuerySet):
         """The clusters a person may see: those they belong to and those of their programmes."""
         if not person.is_authenticated or not person.is_active:
             return self.none()
-        # Two subqueries rather than joins with DISTINCT: each is answered by an index, and
-        # nothing is scanned per cluster.
-        return self.filter(
-            Q(pk__in=Membership.objects.filter(person=person).values("cluster"))
-            | Q(programme__in=ProgrammeOfficer.objects.filter(person=person).values("programme"))
-        )
+        return self.filter(seen_by(person))
+
+
+def seen_by(person, *, via="", oversees=True):
+    """The condition on a cluster that the person may see it: the one rule, for any query.
+
+    ``via`` is the path from the model queried to its cluster ("cluster__" for milestones).
+    Two subqueries rather than joins with DISTINCT: each is answered by an index. A caller
+    that knows the person oversees no programme may leave that part out (``oversees=False``):
+    a database then plans the query by the memberships alone.
+    """
+    condition = Q(**{f"{via}pk__in": Membership.objects.filter(person=person).values("cluster")})
+    if oversees:
+        overseen = ProgrammeOfficer.objects.filter(person=person).values("programme")
+        condition |= Q(**{f"{via}programme__in": overseen})
+    return condition
 
 
 class Cluster(models.Model):

@@ -15,9 +15,9 @@ from milestones.models import (
     Milestone,
     Person,
     Programme,
-    ProgrammeOfficer,
     Reminder,
     ResponsibilityRole,
+    seen_by,
 )
 from milestones.views.common import PersonMixin, with_people
 
@@ -46,10 +46,7 @@ class DashboardView(PersonMixin, TemplateView):
         order = ("starts_on", "starts_at", "pk")
 
         def build():
-            theirs = Q(cluster__in=Membership.objects.filter(person=person).values("cluster"))
-            if oversees:
-                overseen = ProgrammeOfficer.objects.filter(person=person).values("programme")
-                theirs |= Q(cluster__programme__in=overseen)
+            theirs = seen_by(person, via="cluster__", oversees=oversees)
             soonest = Milestone.objects.open().filter(theirs).order_by(*order).values("pk")
             return (
                 Milestone.objects.filter(pk__in=soonest[: self.limit + 1])
