@@ -235,15 +235,24 @@ def build_event_text(milestone, *, with_cluster, lead_name):
 
 def join_calendar(*, name, language, events):
     """A feed from VEVENT texts rendered earlier: the same bytes build_calendar would give."""
-    with translation.override(language):
-        head, end = _calendar(name).to_ical().rsplit(b"END:VCALENDAR", 1)
+    head, end = _calendar_frame(name, language)
     return b"".join((head, events, b"END:VCALENDAR", end))
 
 
-def build_event_file(*, milestone, language, lead_name=UNKNOWN):
-    """A single milestone as an .ics file to import (page download, e-mail attachment)."""
+@functools.lru_cache(maxsize=1024)
+def _calendar_frame(name, language):
+    """The calendar's text before and after its events (one per feed name and language)."""
     with translation.override(language):
-        calendar = _calendar()
+        return tuple(_calendar(name).to_ical().rsplit(b"END:VCALENDAR", 1))
+
+
+def build_event_file(*, milestone, language, lead_name=UNKNOWN):
+    """A single milestone as an .ics file to import (page download, e-mail attachment).
+
+    The bytes of a calendar with the one event, written as a feed writes its events (a
+    reminder round writes thousands of these).
+    """
+    with translation.override(language):
         # The file stands alone in someone's calendar, so it names its cluster.
-        calendar.add_component(build_event(milestone, with_cluster=True, lead_name=lead_name))
-        return calendar.to_ical()
+        event = build_event_text(milestone, with_cluster=True, lead_name=lead_name)
+    return join_calendar(name=None, language=language, events=event)

@@ -633,6 +633,7 @@ def test_send_due_reminders_milestone_done_after_the_look_ahead_is_not_sent(smtp
             mailer=sending._Mailer(),
             summary=summary,
             parts=reminders.MessageParts(),
+            ledger=sending._Ledger(),
         )
 
     row = Reminder.objects.get(lead_days=7)

@@ -77,7 +77,8 @@ class MessageParts:
     Every part is kept under a key made of everything it is made from, so a part is reused
     only where rendering again would give the same text: an item (a milestone's lines in
     one language, with its countdown), the frame around the items (greeting, footer and
-    unsubscribe link: one person's), and a milestone's .ics file. One instance serves one
+    unsubscribe link: one person's), a milestone's .ics file, and the links of the footer
+    (a person's unsubscribe link is signed for their address). One instance serves one
     round; it forgets everything when it has grown to ``limit`` entries.
     """
 
@@ -163,13 +164,20 @@ def build_message(*, person, reminders, now, parts=None):
                 "Your reminders: %(count)d milestones",
                 count,
             ) % {"count": count}
-        unsubscribe_url = settings.SITE_URL + reverse(
-            "milestones:unsubscribe", args=[unsubscribe_token(person)]
+        unsubscribe_url = parts.get(
+            ("unsubscribe", person.pk, person.email),
+            lambda: (
+                settings.SITE_URL
+                + reverse("milestones:unsubscribe", args=[unsubscribe_token(person)])
+            ),
         )
         frame = {
             "greeting_name": person.name or person.email,
             "is_digest": len(items) > 1,
-            "preferences_url": settings.SITE_URL + reverse("milestones:reminder_preferences"),
+            "preferences_url": parts.get(
+                ("preferences",),
+                lambda: settings.SITE_URL + reverse("milestones:reminder_preferences"),
+            ),
             "unsubscribe_url": unsubscribe_url,
         }
         bodies = []
