@@ -16,7 +16,10 @@ KEPT = 10_000
 
 
 def values_rows(key, build):
-    """The rows of ``build()``, a ``values_list`` queryset without annotations in its select.
+    """The rows of ``build()``, a ``values_list`` queryset that names its annotations last.
+
+    The rows are read in the order of the SQL's columns, which puts annotations after the
+    fields: named in that order, the ORM would not have reordered them either.
 
     ``key`` must name everything the query's SQL depends on (say, the person's id); ``build``
     is called only when the key is new.

@@ -379,6 +379,25 @@ def test_plan_item_with_arbitrary_input_is_saved_or_refused(
 
 
 @given(
+    name=any_text,
+    page=st.one_of(st.integers().map(str), st.sampled_from(["", "last", "2.5", "1e3"]), nasty_text),
+)
+def test_programme_page_with_arbitrary_filter_and_page_shows_a_page(
+    client, officer, cluster, other_cluster, name, page
+):
+    client.force_login(officer)
+
+    response = client.get(
+        reverse("milestones:programme", kwargs={"slug": "c4f"}), {"q": name, "page": page}
+    )
+
+    # A filter that cannot be used lists every cluster; a page that cannot be had, the nearest.
+    rows = BeautifulSoup(response.content, "html.parser").select(".matrix tbody tr")
+    assert response.status_code == 200
+    assert len(rows) <= 2
+
+
+@given(
     lead_days=st.fixed_dictionaries(
         {
             kind_value: st.one_of(

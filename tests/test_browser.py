@@ -102,3 +102,26 @@ def test_browser_phone_width_has_no_horizontal_scroll(live_server, demo):
             widths[path] = page.evaluate("document.documentElement.scrollWidth")
 
     assert widths == dict.fromkeys(widths, 390)
+
+
+def test_browser_officer_finds_a_cluster_by_name_at_phone_width(live_server, demo):
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="en-GB")
+        log_in(page, live_server.url, "officer@c4f.example")
+        page.get_by_role("link", name="Clusters4Future: who has submitted what").click()
+        page.get_by_label("Cluster name").fill("saxo")
+        page.get_by_role("button", name="Find").click()
+        page.wait_for_url("**/?q=saxo")
+        found = (
+            page.url.removeprefix(live_server.url),
+            page.locator(".filter-result").inner_text(),
+            page.locator(".matrix tbody th").all_inner_texts(),
+            page.evaluate("document.documentElement.scrollWidth"),
+        )
+
+    assert found == (
+        "/programmes/clusters4future/?q=saxo",
+        "1 cluster matches “saxo”. Show all clusters",
+        ["SaxoCell"],
+        390,
+    )

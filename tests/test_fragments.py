@@ -304,6 +304,23 @@ def test_dashboard_cluster_list_shows_renamed_cluster_and_new_membership(
     )
 
 
+def test_dashboard_programme_list_shows_new_cluster_count_and_renamed_programme(
+    client, traveller, officer, programme, cluster
+):
+    client.force_login(officer)
+    before = texts(client.get("/"), "#programmes-heading ~ ul li")
+    programme.clusters.create(name="Other Cluster", slug="other")
+    programme.name = "Clusters4Future II"
+    programme.save()
+
+    after = texts(client.get("/"), "#programmes-heading ~ ul li")
+
+    assert (before, after) == (
+        ["Clusters4Future: who has submitted what (1 cluster)"],
+        ["Clusters4Future II: who has submitted what (2 clusters)"],
+    )
+
+
 def timeline(response):
     """Each timeline item's classes and label, and the page's style rules of the bars."""
     soup = BeautifulSoup(response.content, "html.parser")
@@ -438,9 +455,23 @@ def test_matrix_warm_reuses_rows_and_reads_the_same(client, traveller, officer, 
 
     warm = client.get("/programmes/c4f/")
 
+    # The filter's search field is the form's widget, rendered at each request; the rows are not.
     assert (rendered_templates(cold), rendered_templates(warm), main_html(warm)) == (
-        ["base.html", "milestones/_matrix_row.html", "milestones/programme.html"],
-        ["base.html", "milestones/programme.html"],
+        [
+            "base.html",
+            "django/forms/widgets/attrs.html",
+            "django/forms/widgets/input.html",
+            "django/forms/widgets/search.html",
+            "milestones/_matrix_row.html",
+            "milestones/programme.html",
+        ],
+        [
+            "base.html",
+            "django/forms/widgets/attrs.html",
+            "django/forms/widgets/input.html",
+            "django/forms/widgets/search.html",
+            "milestones/programme.html",
+        ],
         main_html(cold),
     )
 

@@ -39,8 +39,9 @@ CLUSTER_QUERIES = 6
 # session, person, milestone, its people, its history, the reader's roles, and for the
 # cluster's coordinators its reminder ledger
 MILESTONE_QUERIES = 7
-# session, person, programme, plan items, clusters, milestones
-PROGRAMME_QUERIES = 6
+# session, person, programme, plan items, the number of clusters, a page of them, their
+# milestones
+PROGRAMME_QUERIES = 7
 
 
 @pytest.fixture
@@ -61,6 +62,24 @@ def field_errors(response):
         element["id"].removeprefix("id_").removesuffix("_error"): element.get_text()
         for element in soup.select("small.field-error")
     }
+
+
+def add_clusters(programme, count, *, first=1):
+    """Clusters "Cluster 001", "Cluster 002", ... of the programme, ``count`` of them."""
+    return Cluster.objects.bulk_create(
+        Cluster(programme=programme, name=f"Cluster {number:03d}", slug=f"cluster-{number:03d}")
+        for number in range(first, first + count)
+    )
+
+
+def cluster_names(first, last):
+    return [f"Cluster {number:03d}" for number in range(first, last + 1)]
+
+
+def links(response, selector):
+    """Where the links of the elements the CSS selector finds lead."""
+    soup = BeautifulSoup(response.content, "html.parser")
+    return [link["href"] for element in soup.select(selector) for link in element.select("a")]
 
 
 # --- Log-in and who may see what ------------------------------------------------------------
@@ -266,6 +285,109 @@ def test_dashboard_in_german_for_german_account(client, frozen, member, make_mil
         "in 12 Tagen Sie leiten Strategie 2. April 2024 SaxoCell · Strategieeinreichung "
         "· Geplant · Federführung: Max Member",
     ]
+
+
+def test_dashboard_of_an_officer_lists_programmes_with_cluster_counts_not_their_clusters(
+    client, officer, programme, cluster, other_cluster
+):
+    add_clusters(programme, 3)
+    alpha = Programme.objects.create(name="Alpha", slug="alpha")
+    alpha.officers.create(person=officer)
+    Cluster.objects.create(programme=alpha, name="Alpha One", slug="alpha-one")
+    client.force_login(officer)
+
+    response = client.get("/")
+
+    assert (
+        texts(response, "section h2"),
+        texts(response, "#programmes-heading ~ *"),
+        links(response, "section"),
+    ) == (
+        ["Programmes you oversee"],
+        [
+            "Each programme's page lists all of its clusters.",
+            "Alpha: who has submitted what (1 cluster) "
+            "Clusters4Future: who has submitted what (5 clusters)",
+        ],
+        ["/programmes/alpha/", "/programmes/c4f/"],
+    )
+
+
+def test_dashboard_of_an_officer_in_a_cluster_lists_that_cluster_and_the_programme(
+    client, officer, programme, cluster, other_cluster
+):
+    Membership.objects.create(person=officer, cluster=cluster)
+    client.force_login(officer)
+
+    response = client.get("/")
+
+    assert (
+        texts(response, "section h2"),
+        texts(response, "#clusters-heading + ul li"),
+        texts(response, "#programmes-heading ~ ul li"),
+        links(response, "section"),
+    ) == (
+        ["Your clusters", "Programmes you oversee"],
+        ["SaxoCell (Clusters4Future)"],
+        ["Clusters4Future: who has submitted what (2 clusters)"],
+        ["/clusters/saxocell/", "/programmes/c4f/"],
+    )
+
+
+def test_dashboard_of_a_member_lists_their_clusters_and_no_programme(client, member, other_cluster):
+    other = Cluster.objects.create(
+        programme=Programme.objects.create(name="Elsewhere", slug="elsewhere"),
+        name="Elsewhere Cluster",
+        slug="elsewhere-cluster",
+    )
+    Membership.objects.create(person=member, cluster=other)
+    client.force_login(member)
+
+    response = client.get("/")
+
+    assert (
+        texts(response, "section h2"),
+        texts(response, "#clusters-heading + ul li"),
+        links(response, "section"),
+    ) == (
+        ["Your clusters"],
+        ["Elsewhere Cluster (Elsewhere)", "SaxoCell (Clusters4Future)"],
+        ["/clusters/elsewhere-cluster/", "/clusters/saxocell/"],
+    )
+
+
+def test_dashboard_of_someone_in_no_cluster_and_no_programme_says_so(client, cluster):
+    person = Person.objects.create_user("new@c4f.test", PASSWORD, name="New Person")
+    client.force_login(person)
+
+    response = client.get("/")
+
+    assert (texts(response, "section h2"), texts(response, "#clusters-heading + ul li")) == (
+        ["Your clusters"],
+        ["You are not in any cluster yet."],
+    )
+
+
+def test_dashboard_clusters_and_programmes_in_german(client, officer, cluster, other_cluster):
+    Membership.objects.create(person=officer, cluster=cluster)
+    officer.language = Language.GERMAN
+    officer.save()
+    client.force_login(officer)
+
+    response = client.get("/")
+
+    assert (
+        texts(response, "section h2"),
+        texts(response, "#clusters-heading + ul li"),
+        texts(response, "#programmes-heading ~ *"),
+    ) == (
+        ["Ihre Cluster", "Programme, die Sie betreuen"],
+        ["SaxoCell (Clusters4Future)"],
+        [
+            "Die Seite eines Programms listet alle seine Cluster auf.",
+            "Clusters4Future: wer was eingereicht hat (2 Cluster)",
+        ],
+    )
 
 
 def test_log_in_page_follows_browser_language(client, db):
@@ -786,6 +908,252 @@ def test_officer_moves_plan_item_and_clusters_follow(client, officer, plan, clus
     ]
 
 
+def test_programme_page_lists_clusters_while_the_plan_is_empty(
+    client, officer, cluster, other_cluster
+):
+    client.force_login(officer)
+
+    response = client.get("/programmes/c4f/")
+
+    assert (
+        texts(response, ".actions a"),
+        texts(response, ".actions + p"),
+        texts(response, ".matrix thead th"),
+        texts(response, ".matrix tbody th"),
+        links(response, ".matrix tbody"),
+        texts(response, "nav.pages"),
+    ) == (
+        ["New plan item", "Download as CSV", "Reminder lead times"],
+        ["The plan has no items yet."],
+        ["Cluster"],
+        ["Other Cluster", "SaxoCell"],
+        ["/clusters/other/", "/clusters/saxocell/"],
+        [],
+    )
+
+
+def test_programme_page_without_clusters_says_so(client, officer, programme):
+    client.force_login(officer)
+
+    response = client.get("/programmes/c4f/")
+
+    assert (texts(response, "main > p:not(.actions)"), texts(response, ".matrix")) == (
+        ["The plan has no items yet.", "The programme has no clusters yet."],
+        [],
+    )
+
+
+def test_programme_page_shows_fifty_clusters_by_name_and_the_next_ones_on_page_two(
+    client, officer, programme
+):
+    add_clusters(programme, 120)
+    client.force_login(officer)
+
+    first = client.get("/programmes/c4f/")
+    second = client.get("/programmes/c4f/?page=2")
+
+    assert (texts(first, ".matrix tbody th"), texts(first, "nav.pages")) == (
+        cluster_names(1, 50),
+        ["Page 1 of 3 Next page →"],
+    )
+    assert (
+        texts(second, ".matrix tbody th"),
+        texts(second, "nav.pages"),
+        links(second, "nav.pages"),
+    ) == (
+        cluster_names(51, 100),
+        ["← Previous page Page 2 of 3 Next page →"],
+        ["/programmes/c4f/", "/programmes/c4f/?page=3"],
+    )
+
+
+LAST_PAGE = ("Page 3 of 3", "Cluster 101")
+FIRST_PAGE = ("Page 1 of 3", "Cluster 001")
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"),
+    [
+        ("3", LAST_PAGE),
+        ("4", LAST_PAGE),
+        ("99999999999999999999", LAST_PAGE),
+        ("0", FIRST_PAGE),
+        ("-2", FIRST_PAGE),
+        ("two", FIRST_PAGE),
+        ("", FIRST_PAGE),
+    ],
+)
+def test_programme_page_number_out_of_range_or_not_a_number_shows_the_nearest_page(
+    client, officer, programme, page, shown
+):
+    add_clusters(programme, 120)
+    client.force_login(officer)
+
+    response = client.get("/programmes/c4f/", {"page": page})
+
+    page_of, first_cluster = shown
+    assert (
+        response.status_code,
+        texts(response, "nav.pages li")[1],
+        texts(response, ".matrix tbody th")[0],
+    ) == (200, page_of, first_cluster)
+
+
+def test_programme_page_links_keep_the_filter_and_other_parameters(client, officer, programme):
+    add_clusters(programme, 120)
+    client.force_login(officer)
+
+    first = client.get("/programmes/c4f/?q=cluster+0&view=all")
+    second = client.get("/programmes/c4f/?q=cluster+0&view=all&page=2")
+
+    # "cluster 0" is in the names of Cluster 001 to Cluster 099.
+    assert (texts(first, ".filter-result"), links(first, "nav.pages")) == (
+        ["99 clusters match “cluster 0”. Show all clusters"],
+        ["/programmes/c4f/?q=cluster+0&view=all&page=2"],
+    )
+    assert (
+        texts(second, ".matrix tbody th"),
+        texts(second, "nav.pages"),
+        links(second, "nav.pages"),
+    ) == (
+        cluster_names(51, 99),
+        ["← Previous page Page 2 of 2"],
+        ["/programmes/c4f/?q=cluster+0&view=all"],
+    )
+
+
+def test_programme_page_finds_clusters_by_part_of_their_name_ignoring_case(
+    client, officer, programme, cluster, other_cluster
+):
+    Cluster.objects.create(programme=programme, name="Saxony Hub", slug="saxony")
+    client.force_login(officer)
+
+    response = client.get("/programmes/c4f/?q=SAXO")
+
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert (
+        soup.select_one("input[name=q]")["value"],
+        texts(response, ".filter-result"),
+        links(response, ".filter-result"),
+        texts(response, ".matrix tbody th"),
+        texts(response, "nav.pages"),
+    ) == (
+        "SAXO",
+        ["2 clusters match “SAXO”. Show all clusters"],
+        ["/programmes/c4f/"],
+        ["SaxoCell", "Saxony Hub"],
+        [],
+    )
+
+
+def test_programme_page_filter_matching_no_cluster_says_so(client, officer, cluster, plan):
+    client.force_login(officer)
+
+    response = client.get("/programmes/c4f/?q=Nowhere")
+
+    assert (texts(response, ".filter-result"), texts(response, ".matrix")) == (
+        ["No cluster matches “Nowhere”. Show all clusters"],
+        [],
+    )
+
+
+def test_programme_page_filter_longer_than_any_name_is_refused_with_the_reason(
+    client, officer, cluster, other_cluster
+):
+    client.force_login(officer)
+
+    response = client.get("/programmes/c4f/", {"q": "x" * 201})
+
+    assert (field_errors(response), texts(response, ".matrix tbody th")) == (
+        {"q": "Ensure this value has at most 200 characters (it has 201)."},
+        ["Other Cluster", "SaxoCell"],
+    )
+
+
+def test_programme_page_filtered_and_paged_still_only_for_its_officers(
+    client, officer, coordinator, programme
+):
+    elsewhere = Programme.objects.create(name="Elsewhere", slug="elsewhere")
+    stranger = Person.objects.create_user("officer@elsewhere.test", PASSWORD, name="Else")
+    elsewhere.officers.create(person=stranger)
+    add_clusters(programme, 60)
+    statuses = []
+
+    for person in [coordinator, stranger, officer]:
+        client.force_login(person)
+        statuses.append(client.get("/programmes/c4f/?q=Cluster&page=2").status_code)
+
+    assert statuses == [404, 404, 200]
+
+
+def test_programme_page_in_german(client, officer, programme):
+    add_clusters(programme, 60)
+    officer.language = Language.GERMAN
+    officer.save()
+    client.force_login(officer)
+
+    found = client.get("/programmes/c4f/?q=cluster")
+    none = client.get("/programmes/c4f/?q=nichts")
+
+    assert (
+        texts(found, ".actions + p"),
+        texts(found, ".cluster-filter label, .cluster-filter button"),
+        texts(found, ".filter-result"),
+        texts(found, ".matrix thead th"),
+        texts(found, "nav.pages"),
+        texts(none, ".filter-result"),
+    ) == (
+        ["Der Plan hat noch keine Einträge."],
+        ["Name des Clusters", "Suchen"],
+        ["60 Cluster passen zu „cluster“. Alle Cluster zeigen"],
+        ["Cluster"],
+        ["Seite 1 von 2 Nächste Seite →"],
+        ["Kein Cluster passt zu „nichts“. Alle Cluster zeigen"],
+    )
+
+
+def test_programme_matrix_csv_lists_every_cluster_not_a_page(client, officer, programme):
+    add_clusters(programme, 60)
+    client.force_login(officer)
+
+    response = client.get("/programmes/c4f/matrix.csv?page=2&q=Cluster+06")
+
+    assert response.content.decode().splitlines() == ["Cluster", *cluster_names(1, 60)]
+
+
+def test_programme_page_reads_only_the_milestones_of_the_clusters_shown(
+    client, officer, programme, django_assert_num_queries
+):
+    save_plan_item(
+        plan_item=PlanItem(
+            programme=programme, kind=Kind.OTHER, title="A", starts_on=datetime.date(2024, 1, 1)
+        ),
+        by=officer,
+    )
+    add_clusters(programme, 3)
+    client.force_login(officer)
+    with django_assert_num_queries(PROGRAMME_QUERIES):
+        few = client.get("/programmes/c4f/")
+    add_clusters(programme, 117, first=4)
+    save_plan_item(
+        plan_item=PlanItem(
+            programme=programme, kind=Kind.OTHER, title="B", starts_on=datetime.date(2024, 2, 1)
+        ),
+        by=officer,
+    )
+
+    with django_assert_num_queries(PROGRAMME_QUERIES) as queries:
+        many = client.get("/programmes/c4f/?page=2")
+
+    (cells_query,) = [
+        query["sql"] for query in queries.captured_queries if "milestones_milestone" in query["sql"]
+    ]
+    read = re.search(r'"cluster_id" IN \(([^)]*)\)', cells_query).group(1)
+    shown = Cluster.objects.filter(name__in=cluster_names(51, 100)).values_list("pk", flat=True)
+    assert (len(texts(few, ".matrix tbody tr")), len(texts(many, ".matrix tbody tr"))) == (3, 50)
+    assert {int(pk) for pk in read.split(",")} == set(shown)
+
+
 def test_coordinator_cannot_edit_plan(client, coordinator, plan):
     client.force_login(coordinator)
 
@@ -899,6 +1267,32 @@ def test_dashboard_same_queries_for_one_milestone_and_many(
     assert len(texts(response, ".due")) == 8
 
 
+def test_dashboard_of_an_officer_same_queries_for_few_clusters_and_many(
+    client, officer, programme, django_assert_num_queries
+):
+    Membership.objects.create(person=officer, cluster=add_clusters(programme, 2)[0])
+    client.force_login(officer)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        few = client.get("/")
+    for cluster in add_clusters(programme, 60, first=3)[:5]:
+        Membership.objects.create(person=officer, cluster=cluster)
+
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        many = client.get("/")
+
+    assert (
+        len(texts(few, "#clusters-heading + ul li")),
+        texts(few, "#programmes-heading ~ ul li"),
+        len(texts(many, "#clusters-heading + ul li")),
+        texts(many, "#programmes-heading ~ ul li"),
+    ) == (
+        1,
+        ["Clusters4Future: who has submitted what (2 clusters)"],
+        6,
+        ["Clusters4Future: who has submitted what (62 clusters)"],
+    )
+
+
 def test_dashboard_url_is_root():
     assert reverse("milestones:dashboard") == "/"
 
@@ -929,6 +1323,7 @@ def test_password_reset_email_carries_the_link(client, coordinator):
         ("coordinator", "/account/"),
         ("coordinator", "/accounts/password_change/"),
         ("officer", "/programmes/c4f/plan/new/"),
+        ("officer", "/programmes/c4f/"),
         (None, "/accounts/login/"),
         (None, "/accounts/password_reset/"),
     ],

@@ -1,7 +1,8 @@
 """The web UI's forms, and the plain functions that carry out what they were given.
 
 One module per part: ``dates`` (date fields), ``editing`` (milestones, status, the plan),
-``accounts`` (log-in, invitations, the account page, subscriptions).
+``accounts`` (log-in, invitations, the account page, subscriptions), ``filters`` (narrowing a
+list).
 """
 
 from milestones.forms.accounts import (
@@ -33,10 +34,12 @@ from milestones.forms.editing import (
     set_people_responsible,
     update_status,
 )
+from milestones.forms.filters import ClusterFilterForm
 
 __all__ = [
     "FIELDS_OF_DATE_FORM",
     "AccountForm",
+    "ClusterFilterForm",
     "DateFieldsMixin",
     "DateForm",
     "FeedTokenForm",

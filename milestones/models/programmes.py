@@ -57,6 +57,12 @@ class ClusterQuerySet(models.QuerySet):
             return self.none()
         return self.filter(seen_by(person))
 
+    def joined_by(self, person):
+        """The clusters a person is a member of, not those they see as a programme officer."""
+        if not person.is_authenticated or not person.is_active:
+            return self.none()
+        return self.filter(seen_by(person, oversees=False))
+
 
 def seen_by(person, *, via="", oversees=True):
     """The condition on a cluster that the person may see it: the one rule, for any query.
@@ -93,6 +99,10 @@ class Cluster(models.Model):
         ordering = ["name"]
         verbose_name = _("cluster")
         verbose_name_plural = _("clusters")
+        indexes = [
+            # The programme page: a page of its clusters in the order of their names.
+            models.Index(fields=["programme", "name", "id"], name="cluster_programme_name"),
+        ]
 
     def __str__(self):
         return self.name

@@ -60,6 +60,8 @@ from milestones.views.programmes import (
     matrix_row_context,
     matrix_rows,
     officer_programme,
+    page_number,
+    page_url,
     programme_matrix,
 )
 
@@ -106,6 +108,8 @@ __all__ = [
     "matrix_rows",
     "milestone_event",
     "officer_programme",
+    "page_number",
+    "page_url",
     "programme_matrix",
     "server_error",
     "visible_cluster",

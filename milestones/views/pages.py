@@ -2,7 +2,7 @@
 
 import functools
 
-from django.db.models import FilteredRelation, Q
+from django.db.models import Count, FilteredRelation, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
@@ -62,11 +62,16 @@ class DashboardView(PersonMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         person = self.request.user
+        # An officer's programmes with the number of their clusters; their clusters are
+        # listed on the programme's page, a page at a time, not here.
         programmes = tuple(
             prepared.values_rows(
                 ("dashboard programmes", person.pk),
-                lambda: Programme.objects.filter(officers__person=person).values_list(
-                    "slug", "name"
+                lambda: (
+                    Programme.objects.filter(officers__person=person)
+                    .annotate(cluster_count=Count("clusters"))
+                    .order_by("name", "pk")
+                    .values_list("slug", "name", "cluster_count")
                 ),
             )
         )
@@ -81,8 +86,10 @@ class DashboardView(PersonMixin, TemplateView):
         clusters = tuple(
             prepared.values_rows(
                 ("dashboard clusters", person.pk, person.is_active),
-                lambda: Cluster.objects.visible_to(person).values_list(
-                    "slug", "name", "programme__name"
+                lambda: (
+                    Cluster.objects.joined_by(person)
+                    .order_by("name", "pk")
+                    .values_list("slug", "name", "programme__name")
                 ),
             )
         )

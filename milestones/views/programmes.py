@@ -5,6 +5,7 @@ import csv
 import functools
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
@@ -13,7 +14,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from milestones import fragments
-from milestones.forms import PlanItemForm, ReminderScheduleForm
+from milestones.forms import ClusterFilterForm, PlanItemForm, ReminderScheduleForm
 from milestones.models import Cluster, Milestone, PlanItem, Programme
 from milestones.views.common import PersonMixin
 
@@ -41,17 +42,54 @@ def programme_matrix(programme):
 
 
 class ProgrammeView(PersonMixin, TemplateView):
+    """The matrix, a page of clusters at a time, in the order of their names.
+
+    A programme of a thousand clusters is read one page at a time, or found by name: the
+    page costs what it shows. A page number past either end shows the nearest page there is,
+    one that is not a number the first: a link to a page that has since gone (the clusters
+    were fewer, or the filter narrower) still lands on a page, which says which it is.
+    """
+
     template_name = "milestones/programme.html"
+    clusters_per_page = 50
 
     def get_context_data(self, **kwargs):
         programme = officer_programme(self.request, self.kwargs["slug"])
         plan_items = list(PlanItem.objects.filter(programme=programme))
+        filter_form = ClusterFilterForm(self.request.GET)
+        clusters = filter_form.filter(Cluster.objects.filter(programme=programme))
+        paginator = Paginator(
+            clusters.order_by("name", "pk").values_list("pk", "slug", "name"),
+            self.clusters_per_page,
+        )
+        page = paginator.get_page(page_number(self.request.GET.get("page")))
         return super().get_context_data(
             programme=programme,
             plan_items=plan_items,
-            rows=matrix_rows(programme=programme, plan_items=plan_items),
+            filter_form=filter_form,
+            page=page,
+            previous_page_url=page.has_previous() and page_url(self.request, page.number - 1),
+            next_page_url=page.has_next() and page_url(self.request, page.number + 1),
+            rows=matrix_rows(clusters=list(page), plan_items=plan_items),
             **kwargs,
         )
+
+
+def page_number(value):
+    """The page asked for, at least 1; anything that is not a whole number asks for the first."""
+    try:
+        return max(int(value), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def page_url(request, number):
+    """The URL of another page of the same list: the query string kept, its page replaced."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    if number > 1:
+        query["page"] = number
+    return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
 # Everything a cell of the matrix shows: its milestone's status and date (a deadline's date
@@ -59,21 +97,23 @@ class ProgrammeView(PersonMixin, TemplateView):
 MATRIX_CELL_FIELDS = ("pk", "status", "kind", *Milestone.DATE_FIELDS)
 
 
-def matrix_rows(*, programme, plan_items):
+def matrix_rows(*, clusters, plan_items):
     """The matrix's rows as HTML, each rendered once per version of what it shows.
 
-    A row shows its cluster and, in the plan's order, each plan item's milestone of the
-    cluster or that there is none. Plain values, no objects, for a thousand clusters.
+    ``clusters`` are the ``(pk, slug, name)`` of the clusters shown, and only their milestones
+    are read: a page of the matrix costs the same in a programme of any size. A row shows its
+    cluster and, in the plan's order, each plan item's milestone of the cluster or that there
+    is none. Plain values, no objects.
     """
     cells = {}
-    for cluster_id, plan_item_id, *values in Milestone.objects.filter(
-        plan_item__programme=programme
-    ).values_list("cluster_id", "plan_item_id", *MATRIX_CELL_FIELDS):
-        cells[cluster_id, plan_item_id] = tuple(values)
+    if clusters and plan_items:
+        shown = [cluster_id for cluster_id, _slug, _name in clusters]
+        for cluster_id, plan_item_id, *values in Milestone.objects.filter(
+            cluster__in=shown, plan_item__in=plan_items
+        ).values_list("cluster_id", "plan_item_id", *MATRIX_CELL_FIELDS):
+            cells[cluster_id, plan_item_id] = tuple(values)
     rows = []
-    for cluster_id, slug, name in Cluster.objects.filter(programme=programme).values_list(
-        "pk", "slug", "name"
-    ):
+    for cluster_id, slug, name in clusters:
         row_cells = tuple(cells.get((cluster_id, item.pk)) for item in plan_items)
         rows.append(
             (
