@@ -176,13 +176,11 @@ def page_figures(world):
     }
     for client, path in pages.values():
         check(client.get(path))
-    repeat = REPEAT if world["milestones"] < 10000 else 5
     times = side_by_side(
         {
             name: (None, lambda client=client, path=path: check(client.get(path)))
             for name, (client, path) in pages.items()
         },
-        repeat=repeat,
     )
     queries = {
         name: queries_of(lambda client=client, path=path: check(client.get(path)))
