@@ -2,7 +2,6 @@
 
 import smtplib
 import string
-from email.utils import formataddr
 
 import pytest
 from django.core.mail import EmailMultiAlternatives
@@ -10,7 +9,7 @@ from django.core.mail.message import sanitize_address
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from milestones.reminders import wire
+from milestones.reminders import messages, wire
 
 BOUNDARIES = ("===============1111111111111111111==", "===============2222222222222222222==")
 
@@ -103,13 +102,9 @@ def test_any_text_gives_the_bytes_django_gives(
     subject = " ".join(subject.split())  # as build_message makes it: no line breaks
     assume(body)
     assume("\n" not in name and "\r" not in name)
-    to = wire_address(name, address)
+    to = messages._address(name, address)
     message = reminder_like(subject=subject, to=to, body=body, html=html, calendar=calendar)
     assert_same_as_django(message)
-
-
-def wire_address(name, address):
-    return formataddr((" ".join(name.split()), address))
 
 
 @given(name=words, address=ascii_address)
@@ -117,7 +112,7 @@ def wire_address(name, address):
 @example(name="Smith, J", address="a@b.de")
 @example(name="", address="x@y.z")
 def test_envelope_is_what_django_gives_smtp(name, address):
-    for written in (wire_address(name, address), address, f"{name} <{address}>"):
+    for written in (messages._address(name, address), address, f"{name} <{address}>"):
         message = EmailMultiAlternatives(from_email=written, to=[written])
         try:
             expected = smtplib.quoteaddr(sanitize_address(written, "utf-8"))

@@ -206,7 +206,6 @@ class Milestone(DatedModel):
             )
         ]
         indexes = [
-            models.Index(fields=["status", "starts_on"], name="milestone_status_start"),
             models.Index(fields=["cluster", "starts_on"], name="milestone_cluster_start"),
             # The reminder round's two questions: what is near now, and what moved lately.
             models.Index(fields=["starts_on", "starts_at"], name="milestone_start"),

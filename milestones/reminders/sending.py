@@ -115,7 +115,8 @@ def _closer_reminder():
 
 
 def _claimable(*, now):
-    """Pending rows that are due, to lock with SKIP LOCKED."""
+    """Pending rows that are due, to lock with SKIP LOCKED (``_Ledger.claim_sql`` asks the same
+    of one row in SQL: a change here is a change there)."""
     return Reminder.objects.select_for_update(skip_locked=True, of=("self",)).filter(
         state=ReminderState.PENDING, next_attempt_at__lte=now
     )
