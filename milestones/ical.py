@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vDDDTypes, vDuration
+from icalendar import Calendar, Event, vCategory, vDuration, vText
 
 from milestones import dates
 from milestones.models import Kind, Status
@@ -116,15 +116,14 @@ def _description(milestone, when, lead_name):
     return clean_text("\n".join(lines))
 
 
-def _add_dates(event, milestone, when):
+def _dates(milestone, when):
+    """DTSTART and DTEND: dates for an all-day event, UTC times for a timed one (DTEND None
+    when the event is a moment)."""
     tz = dates.zone(milestone.cluster.programme.time_zone)
     starts = when.starts(tz)
     if starts is None:
         # DTEND is exclusive for all-day events, so the day after the last day.
-        event.add("dtstart", when.starts_on)
-        event.add("dtend", when.last_day + datetime.timedelta(days=1))
-        return
-    event.add("dtstart", _utc(starts))
+        return when.starts_on, when.last_day + datetime.timedelta(days=1)
     ends = when.ends(tz)
     if ends is None and when.form == dates.Form.SPAN:
         # A span with only a start time runs to the end of its last day.
@@ -133,12 +132,12 @@ def _add_dates(event, milestone, when):
         )
     # Without a known end (a cut-off, a meeting's start) no DTEND: the event is a moment,
     # and inventing an end would invent precision (RFC 5545 3.6.1).
-    if ends is not None:
-        event.add("dtend", _utc(ends))
+    return _utc(starts), ends and _utc(ends)
 
 
-def build_event(milestone, *, with_cluster, lead_name=UNKNOWN):
-    """One milestone as a VEVENT.
+def _properties(milestone, *, with_cluster, lead_name):
+    """What the event of a milestone says, by property, as plain values (None: left out),
+    in the order icalendar writes them: its canonical ones first, then by name.
 
     Expects ``cluster__programme`` selected, and ``responsibilities__person`` prefetched unless
     the lead's name (None: no lead) is given.
@@ -148,34 +147,79 @@ def build_event(milestone, *, with_cluster, lead_name=UNKNOWN):
         lead_name = lead.name if lead else None
     # Worked out once: every part of the event reads it.
     when = milestone.when
-    event = Event()
-    event.add("uid", event_uid(milestone))
+    starts, ends = _dates(milestone, when)
     # The last change, not "now": the same data must give the same bytes (ETag).
-    # (One value written twice, encoded once: half the time of adding a plain datetime.)
-    last_change = vDDDTypes(_utc(milestone.updated_at))
-    event.add("dtstamp", last_change)
-    event.add("last-modified", last_change)
-    event.add("created", vDDDTypes(_utc(milestone.created_at)))
-    event.add("sequence", milestone.sequence)
-    event.add("summary", _summary(milestone, when, with_cluster=with_cluster))
-    _add_dates(event, milestone, when)
+    last_change = _utc(milestone.updated_at)
     if milestone.status == Status.CANCELLED:
-        event.add("status", "CANCELLED")
+        status = "CANCELLED"
     elif when.form == dates.Form.WINDOW:
-        event.add("status", "TENTATIVE")
+        status = "TENTATIVE"
     else:
-        event.add("status", "CONFIRMED")
-    # Windows and deadlines do not block anyone's time.
-    if when.form == dates.Form.WINDOW or when.is_deadline:
-        event.add("transp", "TRANSPARENT")
-    else:
-        event.add("transp", "OPAQUE")
-    event.add("description", _description(milestone, when, lead_name))
-    if milestone.location:
-        event.add("location", clean_text(milestone.location))
-    event.add("categories", [clean_text(words()[Kind].get(milestone.kind, milestone.kind))])
-    event.add("url", milestone_url(milestone))
+        status = "CONFIRMED"
+    return {
+        "SUMMARY": _summary(milestone, when, with_cluster=with_cluster),
+        "DTSTART": starts,
+        "DTEND": ends,
+        "DTSTAMP": last_change,
+        "UID": event_uid(milestone),
+        "SEQUENCE": milestone.sequence,
+        "CATEGORIES": [clean_text(words()[Kind].get(milestone.kind, milestone.kind))],
+        "CREATED": _utc(milestone.created_at),
+        "DESCRIPTION": _description(milestone, when, lead_name),
+        "LAST-MODIFIED": last_change,
+        "LOCATION": clean_text(milestone.location) if milestone.location else None,
+        "STATUS": status,
+        # Windows and deadlines do not block anyone's time.
+        "TRANSP": "TRANSPARENT" if when.form == dates.Form.WINDOW or when.is_deadline else "OPAQUE",
+        "URL": milestone_url(milestone),
+    }
+
+
+def build_event(milestone, *, with_cluster, lead_name=UNKNOWN):
+    """One milestone as an icalendar VEVENT (``build_event_text`` writes its bytes)."""
+    event = Event()
+    for name, value in _properties(
+        milestone, with_cluster=with_cluster, lead_name=lead_name
+    ).items():
+        if value is not None:
+            event.add(name, value)
     return event
+
+
+def _value(name, value):
+    """A property's parameters and value, as icalendar writes them."""
+    if name == "URL":
+        return f":{value}"
+    if isinstance(value, datetime.datetime):
+        return (
+            f":{value.year:04}{value.month:02}{value.day:02}"
+            f"T{value.hour:02}{value.minute:02}{value.second:02}Z"
+        )
+    if isinstance(value, datetime.date):
+        return f";VALUE=DATE:{value.year:04}{value.month:02}{value.day:02}"
+    if isinstance(value, int):
+        return f":{value}"
+    if isinstance(value, list):
+        return ":" + vCategory(value).to_ical().decode()
+    return ":" + vText(value).to_ical().decode()
+
+
+def build_event_text(milestone, *, with_cluster, lead_name=UNKNOWN):
+    """One VEVENT as the exact bytes icalendar writes for ``build_event`` (folded, CRLF line
+    ends), in the active language.
+
+    icalendar makes an object of each value, each parameter and each content line, and folds
+    character by character: two thirds of a cold feed's time, and of a reminder's .ics.
+    Here each line is its value as icalendar's value types write it, folded by ``fold``;
+    tests/test_ical.py checks both give the same bytes for any milestone.
+    """
+    properties = _properties(milestone, with_cluster=with_cluster, lead_name=lead_name)
+    lines = [b"BEGIN:VEVENT"]
+    for name, value in properties.items():
+        if value is not None:
+            lines.append(fold(name + _value(name, value)))
+    lines.append(b"END:VEVENT\r\n")
+    return b"\r\n".join(lines)
 
 
 def _calendar(name=None):
@@ -208,29 +252,30 @@ def build_calendar(*, milestones, name, language, spans_clusters):
 
 # RFC 5545 3.1: content lines longer than 75 octets are folded.
 FOLD_AT = 75
+# A UTF-8 byte that continues a character: no line may be folded before it.
+CONTINUATION = range(0x80, 0xC0)
 
 
-def component_text(component):
-    """``component.to_ical()``: the same bytes, with icalendar folding only the long lines.
+def fold(line):
+    """A content line folded as icalendar folds it, as bytes.
 
-    icalendar folds each line character by character, even one that fits, which was a
-    quarter of a cold feed's time; most of an event's lines fit in 75 octets and stay as
-    they are.
+    Each piece is the most whole characters that fit in 74 octets, and a piece does not
+    end in a backslash or caret (icalendar moves it to the next piece, so that no folding
+    splits an escape). icalendar looks at one character at a time; this looks at the bytes.
     """
-    lines = []
-    for line in component.content_lines():
-        if line:
-            encoded = line.encode()
-            lines.append(encoded if len(encoded) < FOLD_AT else line.to_ical())
-    return b"\r\n".join(lines) + b"\r\n"
-
-
-def build_event_text(milestone, *, with_cluster, lead_name):
-    """One VEVENT as the exact text build_calendar writes for it (folded, CRLF line ends).
-
-    In the active language: the caller chooses it once for all the events of a feed.
-    """
-    return component_text(build_event(milestone, with_cluster=with_cluster, lead_name=lead_name))
+    encoded = line.encode()
+    pieces = []
+    start = 0
+    while len(encoded) - start >= FOLD_AT:
+        end = start + FOLD_AT - 1
+        while encoded[end] in CONTINUATION:
+            end -= 1
+        if encoded[end - 1] in b"\\^" and end - 1 > start:
+            end -= 1
+        pieces.append(encoded[start:end])
+        start = end
+    pieces.append(encoded[start:])
+    return b"\r\n ".join(pieces)
 
 
 def join_calendar(*, name, language, events):

@@ -7,11 +7,13 @@ import icalendar
 import pytest
 import time_machine
 import vobject
-from hypothesis import given
+from django.utils import translation
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from milestones import ical
-from milestones.models import Kind, Milestone, Status
+from milestones import dates, ical
+from milestones.models import Cluster, Kind, Milestone, Programme, Status
+from milestones.models.milestone import DEADLINE_KINDS
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 UTC = datetime.UTC
@@ -390,29 +392,118 @@ def test_build_calendar_folds_at_75_octets_without_splitting_utf8(make_milestone
     assert events_by_vobject(body).keys() == {title.strip()}
 
 
-def event_with(text):
-    event = icalendar.Event()
-    event.add("summary", text)
-    event.add("description", f"When: {text}\nStatus: Planned")
-    event.add("location", text[:40])
-    event.add("dtstart", datetime.date(2024, 4, 2))
-    return event
+def in_memory_milestone(
+    *,
+    title,
+    starts_on=datetime.date(2024, 4, 2),
+    ends_on=None,
+    starts_at=None,
+    ends_at=None,
+    is_tentative=False,
+    kind=Kind.STRATEGY_SUBMISSION,
+    status=Status.PLANNED,
+    location="",
+    cluster_name="SaxoCell",
+    time_zone="Europe/Berlin",
+    sequence=0,
+    pk=7,
+):
+    programme = Programme(name="Clusters4Future", time_zone=time_zone)
+    stamp = datetime.datetime(2024, 3, 1, 5, 0, 7, 123456, tzinfo=datetime.UTC)
+    return Milestone(
+        pk=pk,
+        cluster=Cluster(programme=programme, name=cluster_name),
+        title=title,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        is_tentative=is_tentative,
+        kind=kind,
+        status=status,
+        location=location,
+        sequence=sequence,
+        created_at=stamp,
+        updated_at=stamp + datetime.timedelta(days=3, seconds=59),
+    )
+
+
+def both_ways(milestone, *, with_cluster=True, lead_name="Max Member", language="en"):
+    """The event as build_event_text writes it, and as icalendar writes build_event."""
+    with translation.override(language):
+        return (
+            ical.build_event_text(milestone, with_cluster=with_cluster, lead_name=lead_name),
+            ical.build_event(milestone, with_cluster=with_cluster, lead_name=lead_name).to_ical(),
+        )
 
 
 @pytest.mark.parametrize("length", range(68, 82))
-@pytest.mark.parametrize("last", ["x", "ü", "€", "😀", "\\", ";"])
-def test_feed_events_are_folded_exactly_as_icalendar_folds_them_at_the_75th_octet(length, last):
-    # SUMMARY: and the title together take 74, 75 or 76 octets at some length here.
-    event = event_with("a" * (length - len("SUMMARY:") - 1) + last)
+@pytest.mark.parametrize("last", ["x", "ü", "€", "😀", "\\", ";", "^"])
+def test_build_event_text_folds_exactly_as_icalendar_at_the_75th_octet(length, last):
+    # "SUMMARY:SaxoCell: " and the title together take 74, 75 or 76 octets at some length.
+    title = "a" * (length - len("SUMMARY:SaxoCell: ") - 1) + last
 
-    assert ical.component_text(event) == event.to_ical()
+    written, by_icalendar = both_ways(in_memory_milestone(title=title, location=title))
+
+    assert written == by_icalendar
 
 
-@given(st.text(max_size=300))
-def test_feed_events_are_folded_exactly_as_icalendar_folds_any_text(text):
-    event = event_with(text)
+moments = st.times().map(lambda moment: moment.replace(microsecond=0))
 
-    assert ical.component_text(event) == event.to_ical()
+
+@st.composite
+def milestones(draw):
+    starts_on = draw(st.dates(datetime.date(1990, 1, 1), datetime.date(2090, 12, 31)))
+    ends_on = draw(
+        st.none() | st.integers(1, 400).map(lambda days: starts_on + datetime.timedelta(days))
+    )
+    starts_at = draw(st.none() | moments)
+    ends_at = draw(st.none() | moments) if starts_at else None
+    is_tentative = draw(st.booleans()) if ends_on and not starts_at else False
+    kind = draw(st.sampled_from(Kind.values))
+    assume(
+        not dates.validate(
+            starts_on=starts_on,
+            ends_on=ends_on,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            is_tentative=is_tentative,
+            is_deadline=kind in DEADLINE_KINDS,
+        )
+    )
+    return in_memory_milestone(
+        title=draw(st.text(max_size=200)),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        is_tentative=is_tentative,
+        kind=kind,
+        status=draw(st.sampled_from(Status.values)),
+        location=draw(st.text(max_size=120)),
+        cluster_name=draw(st.text(min_size=1, max_size=60)),
+        time_zone=draw(
+            st.sampled_from(["Europe/Berlin", "UTC", "Pacific/Auckland", "America/St_Johns"])
+        ),
+        sequence=draw(st.integers(0, 10**6)),
+        pk=draw(st.integers(1, 10**9)),
+    )
+
+
+@given(
+    milestones(),
+    st.booleans(),
+    st.none() | st.text(max_size=80),
+    st.sampled_from(["en", "de"]),
+)
+def test_build_event_text_is_what_icalendar_writes_for_any_milestone(
+    milestone, with_cluster, lead_name, language
+):
+    written, by_icalendar = both_ways(
+        milestone, with_cluster=with_cluster, lead_name=lead_name, language=language
+    )
+
+    assert written == by_icalendar
 
 
 def test_build_calendar_escapes_backslash_semicolon_comma_and_newline(make_milestone):
@@ -494,3 +585,15 @@ def test_build_event_file_is_one_event_named_with_its_cluster(make_milestone, me
     assert [event.uid.value for event in parsed.vevent_list] == [
         f"milestone-{milestone.pk}@127.0.0.1"
     ]
+
+
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.sampled_from(list("\\^;,: aü€😀")), st.characters(exclude_categories=["Cs"])
+        ),
+        max_size=400,
+    ).map(lambda text: text.replace("\n", " ").replace("\r", " "))
+)
+def test_fold_folds_any_line_exactly_as_icalendar_does(line):
+    assert ical.fold(line) == icalendar.parser.Contentline(line).to_ical()
