@@ -139,3 +139,16 @@ def test_a_boundary_that_occurs_in_the_text_is_not_used(monkeypatch):
     monkeypatch.setattr(wire.secrets, "randbits", lambda bits: next(numbers))
     text = f"a body quoting ==============={5:019d}== in a line"
     assert wire.new_boundary(text) == f"==============={6:019d}=="
+
+
+@given(
+    st.one_of(
+        ascii_address,
+        st.builds(lambda name, address: f"{name} <{address}>", words, ascii_address),
+        anything,
+    )
+)
+@example("Dr. Max Member <max@saxocell.test>")
+@example("O'Neil <o.neil@saxocell.test>")
+def test_path_is_the_address_as_smtplib_quotes_it_for_mail_and_rcpt(address):
+    assert wire.path(address) == smtplib.quoteaddr(address)

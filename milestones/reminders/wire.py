@@ -12,6 +12,7 @@ Django as before. tests/test_wire.py checks that both give the same bytes.
 
 import re
 import secrets
+import smtplib
 from email import policy
 from email.utils import formatdate
 
@@ -39,13 +40,21 @@ PLAIN_VALUE = re.compile(r"[!-~]+(?: [!-~]+)*")
 LINE_LIMIT = 78
 
 
+def _unfolded(name, value):
+    """The header line as it is when folding would leave it so, else None."""
+    if len(name) + 2 + len(value) <= LINE_LIMIT and PLAIN_VALUE.fullmatch(value):
+        return f"{name}: {value}\r\n".encode("ascii")
+    return None
+
+
 def _fold(name, value):
     """One header line as Django writes it: sanitised (encoded words), then folded."""
     value = str(value)
-    if len(name) + 2 + len(value) <= LINE_LIMIT and PLAIN_VALUE.fullmatch(value):
-        return f"{name}: {value}\r\n".encode("ascii")
-    name, value = forbid_multi_line_headers(name, value, ENCODING)
-    return POLICY.fold_binary(name, value)
+    line = _unfolded(name, value)
+    if line is None:
+        name, value = forbid_multi_line_headers(name, value, ENCODING)
+        line = POLICY.fold_binary(name, value)
+    return line
 
 
 BOUNDARY_LENGTH = 36
@@ -75,7 +84,12 @@ def _text_part_head(subtype, transfer_encoding, filename=None):
     ]
     if filename is not None:
         headers.append(("Content-Disposition", f'attachment; filename="{filename}"'))
-    return b"".join(POLICY.fold_binary(name, value) for name, value in headers) + b"\r\n"
+    return (
+        b"".join(
+            _unfolded(name, value) or POLICY.fold_binary(name, value) for name, value in headers
+        )
+        + b"\r\n"
+    )
 
 
 # The head of every text part, by subtype, transfer encoding and (attachments) file name;
@@ -196,7 +210,16 @@ def message_bytes(message, *, boundaries=None):
 # the name, which SMTP's MAIL and RCPT leave out, no quoting.
 ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 MAILBOX = rf"{ATEXT}(?:\.{ATEXT})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
-PLAIN_MAILBOX = re.compile(rf"[^\x00-\x1f\x7f<>\\\",;:@()\[\]]*<{MAILBOX}>|{MAILBOX}")
+PLAIN_MAILBOX = re.compile(rf"[^\x00-\x1f\x7f<>\\\",;:@()\[\]]*<({MAILBOX})>|({MAILBOX})")
+
+
+def path(address):
+    """The address as MAIL and RCPT carry it: ``smtplib.quoteaddr(address)``, without
+    parsing an address of the plain kind."""
+    plain = PLAIN_MAILBOX.fullmatch(address)
+    if plain is None:
+        return smtplib.quoteaddr(address)
+    return f"<{plain[1] or plain[2]}>"
 
 
 def _envelope_address(address, encoding):
