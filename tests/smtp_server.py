@@ -11,11 +11,25 @@ from aiosmtpd.smtp import SMTP
 
 
 class Handler:
-    """Accepts mail, or answers as told: "451" to DATA, "550" to RCPT."""
+    """Accepts mail, or answers as told: "451" or "421" to DATA, "550" to RCPT, "553" to MAIL.
+
+    ``received``: each message's content; ``envelopes``: each message's sender, MAIL options,
+    recipients and content as it came over the wire; ``on_data``: called with each content
+    as it arrives, in the server's thread.
+    """
 
     def __init__(self):
         self.answer = "accept"
         self.received = []
+        self.envelopes = []
+        self.on_data = None
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.answer == "553":
+            return "553 5.1.8 Sender address rejected"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.answer == "550":
@@ -24,9 +38,19 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.answer == "451":
-            return "451 4.3.0 Try again later"
+        if self.answer in ("451", "421"):
+            return f"{self.answer} 4.3.0 Try again later"
+        if self.on_data is not None:
+            self.on_data(envelope.content)
         self.received.append(envelope.content)
+        self.envelopes.append(
+            (
+                envelope.mail_from,
+                envelope.mail_options,
+                envelope.rcpt_tos,
+                envelope.original_content,
+            )
+        )
         return "250 OK"
 
     def messages(self):

@@ -12,6 +12,7 @@ import time
 import zoneinfo
 
 import icalendar
+import psycopg
 import pytest
 import time_machine
 from django.conf import settings
@@ -643,6 +644,125 @@ def test_send_due_reminders_milestone_done_after_the_look_ahead_is_not_sent(smtp
         "milestone is done or cancelled",
         [],
     )
+
+
+@pytest.fixture
+def three_due_on_9_april(make_milestone, member):
+    """Three deadlines on 16 April 2024 led by the member: three emails on 9 April 08:00."""
+    with time_machine.travel(berlin(2024, 3, 1, 6, 0), tick=False):
+        return [
+            make_milestone(lead=member, title=title, starts_on=datetime.date(2024, 4, 16))
+            for title in ("Cluster strategy", "Progress report", "Budget plan")
+        ]
+
+
+def turns_on_9_april():
+    """The looked-ahead rows of 9 April 08:00, and what a round's turns share."""
+    now = berlin(2024, 4, 9)
+    reminders.plan_due_reminders(now=now)
+    rows = sending._look_ahead(now=now, size=10)
+    shared = {
+        "now": now,
+        "mailer": sending._Mailer(),
+        "summary": reminders.Summary(),
+        "parts": reminders.MessageParts(),
+        "ledger": sending._Ledger(),
+    }
+    return rows, shared
+
+
+def subjects(smtp):
+    return [message["Subject"] for message in smtp.handler.messages()]
+
+
+def test_send_due_reminders_next_email_built_ahead_shows_a_change_made_meanwhile(
+    smtp, three_due_on_9_april
+):
+    with time_machine.travel(berlin(2024, 4, 9), tick=False):
+        (first, second, _third), shared = turns_on_9_april()
+        ahead = sending._send_in_turn(first, following=second, **shared)
+        renamed = Milestone.objects.get(pk=second.milestone_id)
+        renamed.title = "Progress report, revised"
+        renamed.save()
+        sending._send_in_turn(second, ahead=ahead, **shared)
+        shared["mailer"].close()
+
+    assert ahead.reminder is second
+    assert subjects(smtp) == [
+        "[SaxoCell] Cluster strategy: due in 7 days",
+        "[SaxoCell] Progress report, revised: due in 7 days",
+    ]
+
+
+def test_send_due_reminders_next_email_built_ahead_not_sent_when_done_meanwhile(
+    smtp, three_due_on_9_april
+):
+    with time_machine.travel(berlin(2024, 4, 9), tick=False):
+        (first, second, third), shared = turns_on_9_april()
+        ahead = sending._send_in_turn(first, following=second, **shared)
+        Milestone.objects.filter(pk=second.milestone_id).update(
+            status="done", updated_at=timezone.now()
+        )
+        after_the_skip = sending._send_in_turn(second, ahead=ahead, following=third, **shared)
+        sending._send_in_turn(third, ahead=after_the_skip, **shared)
+        shared["mailer"].close()
+
+    assert (ahead.reminder, after_the_skip) == (second, None)
+    assert str(shared["summary"]) == "sent 2, failed 0, skipped 1, missed 0"
+    assert subjects(smtp) == [
+        "[SaxoCell] Cluster strategy: due in 7 days",
+        "[SaxoCell] Budget plan: due in 7 days",
+    ]
+    assert Reminder.objects.get(pk=second.pk).state == ReminderState.SKIPPED
+
+
+def test_send_due_reminders_next_email_that_cannot_be_built_leaves_the_last_one_recorded(
+    smtp, three_due_on_9_april, caplog
+):
+    with time_machine.travel(berlin(2024, 4, 9), tick=False):
+        (first, second, _third), shared = turns_on_9_april()
+        # A time zone no longer known: the email of the second row fails to build.
+        second.milestone.cluster.programme.time_zone = "Atlantis/Capital"
+        ahead = sending._send_in_turn(first, following=second, **shared)
+        shared["mailer"].close()
+
+    assert ahead is None
+    assert subjects(smtp) == ["[SaxoCell] Cluster strategy: due in 7 days"]
+    assert Reminder.objects.get(pk=first.pk).state == ReminderState.SENT
+    assert [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == "milestones.reminders.sending"
+    ] == [f"reminder {second.pk}: its email could not be built ahead"]
+
+
+@pytest.mark.postgres_only
+def test_send_due_reminders_each_email_is_on_disk_as_sent_before_the_next_goes_out(
+    transactional_db, smtp, cluster
+):
+    # The crash promise: when the server takes an email, every earlier one is recorded sent.
+    expected = make_many_due_reminders(cluster, milestones=6, people=5)
+    database = connection.settings_dict
+    seen = []
+    with psycopg.connect(
+        host=database["HOST"],
+        port=database["PORT"] or 5432,
+        user=database["USER"],
+        password=database["PASSWORD"],
+        dbname=database["NAME"],
+        autocommit=True,
+    ) as observer:
+
+        def count_sent(_content):
+            row = observer.execute("SELECT count(*) FROM milestones_reminder WHERE state = 'sent'")
+            seen.append(row.fetchone()[0])
+
+        smtp.handler.on_data = count_sent
+        summary = run(datetime.datetime.fromisoformat(WORKER_NOW))
+
+    # (The 28- and 14-day reminders had passed before the first run: skipped.)
+    assert summary == f"sent {expected}, failed 0, skipped {2 * expected}, missed 0"
+    assert seen == list(range(expected))
 
 
 def built(person, milestone, shared, now):

@@ -25,6 +25,7 @@ from milestones.models import (
     Status,
 )
 from milestones.reminders import wire
+from milestones.reminders.exchange import Exchange
 from milestones.reminders.messages import MessageParts, build_message
 from milestones.reminders.planning import due_reminders, plan_due_reminders, wants_reminders
 
@@ -143,13 +144,17 @@ def _look_ahead(*, now, size):
     when its turn comes (``_send_in_turn``). Loading a few dozen rows in one query spares
     each email its own queries for the milestone, its lead, the person and the ledger.
     """
+    order = ("next_attempt_at", "pk")
     with transaction.atomic():
-        # No joins in the ordering: the index reminder_due finds them in order.
+        # The rows first, through the index reminder_due, then what they need. In one query,
+        # PostgreSQL joined every due row before it sorted and took the first few, when its
+        # statistics did not know yet of the thousands of rows a plan had just written.
+        chosen = list(_claimable(now=now).order_by(*order).values_list("pk", flat=True)[:size])
         rows = list(
-            _claimable(now=now)
+            Reminder.objects.filter(pk__in=chosen)
             .select_related("milestone__cluster__programme", "person")
             .annotate(lead_name=_lead_name("milestone_id"), has_newer=Exists(_closer_reminder()))
-            .order_by("next_attempt_at", "pk")[:size]
+            .order_by(*order)
         )
     for row in rows:
         row.milestone.lead_name = row.lead_name
@@ -157,33 +162,39 @@ def _look_ahead(*, now, size):
 
 
 class _Mailer:
-    """One SMTP connection for a round, opened when first needed and dropped after an error."""
+    """Django's email backend for a round: one connection, opened when first needed and
+    dropped after an error.
+
+    Over Django's SMTP backend (``over_smtp``) an email goes as an ``Exchange`` on the
+    backend's connection (opened with its TLS and log-in settings), its bytes serialised by
+    wire in a tenth of the time Django takes; other backends (console, locmem) get the
+    message itself.
+    """
 
     def __init__(self):
-        self.connection = None
+        self.backend = get_connection(fail_silently=False)
+        self.over_smtp = type(self.backend) is SMTPBackend
+
+    def exchange(self, message):
+        """The message's SMTP transaction, not begun (``over_smtp`` only)."""
+        if self.backend.connection is None:
+            self.backend.open()
+        sender, recipients = wire.envelope(message)
+        return Exchange(self.backend.connection, sender, recipients, wire.message_bytes(message))
 
     def send(self, message):
-        if self.connection is None:
-            self.connection = get_connection(fail_silently=False)
-            self.connection.open()
         try:
-            if type(self.connection) is SMTPBackend and self.connection.connection is not None:
-                # What Django's SMTP backend would send, on its connection (opened with its
-                # TLS and log-in settings); serialised by wire, in a tenth of the time.
-                sender, recipients = wire.envelope(message)
-                self.connection.connection.sendmail(sender, recipients, wire.message_bytes(message))
+            if self.over_smtp:
+                self.exchange(message).send()
             else:
-                self.connection.send_messages([message])
+                self.backend.send_messages([message])
         except Exception:
             self.close()
             raise
 
     def close(self):
-        if self.connection is None:
-            return
         with contextlib.suppress(smtplib.SMTPException, OSError):
-            self.connection.close()
-        self.connection = None
+            self.backend.close()
 
 
 class _Ledger:
@@ -232,6 +243,13 @@ class _Ledger:
             ]
         )
         self.datetime = connection.ops.adapt_datetimefield_value
+        # A round's "now", adapted once: every claim and record of the round writes it.
+        self.now = None
+
+    def _now(self, now):
+        if self.now is None or self.now[0] != now:
+            self.now = (now, self.datetime(now))
+        return self.now[1]
 
     def claim(self, reminder, *, now):
         """Lock a looked-ahead row that is still pending and due: whether the milestone and
@@ -247,7 +265,7 @@ class _Ledger:
                     self.datetime(reminder.person.updated_at),
                     reminder.pk,
                     ReminderState.PENDING,
-                    self.datetime(now),
+                    self._now(now),
                 ],
             )
             row = cursor.fetchone()
@@ -262,21 +280,83 @@ class _Ledger:
         row.sent_at = now
         row.last_error = ""
         with connection.cursor() as cursor:
-            cursor.execute(self.sent_sql, [row.state, self.datetime(now), row.attempts, row.pk])
+            cursor.execute(self.sent_sql, [row.state, self._now(now), row.attempts, row.pk])
 
 
-def _send_in_turn(reminder, *, now, mailer, summary, parts, ledger):
+@dataclasses.dataclass
+class _Ahead:
+    """The next row's email, built while the last one went out; its MAIL sent while the last
+    one's record was committed."""
+
+    reminder: Reminder
+    message: object
+    exchange: Exchange
+
+
+class _Preparation:
+    """Builds a looked-ahead row's email in pieces, for ``Exchange.send`` to do while the
+    server answers: ``ahead`` is the email once every piece is done, or None.
+
+    Runs between an email's sending and the record of it: an error here must not reach
+    that transaction (it would be rolled back and the email sent again), so it is logged
+    and the row is left to be built in its own turn, where it fails alone.
+    """
+
+    def __init__(self, reminder, *, now, mailer, parts):
+        self.reminder = reminder
+        self.now = now
+        self.mailer = mailer
+        self.parts = parts
+        self.ahead = None
+
+    def pieces(self):
+        reminder = self.reminder
+        if reminder.person.reminder_mode == ReminderMode.DIGEST:
+            return  # Its claim takes the person's other rows along.
+        try:
+            if _why_not_send(reminder, now=self.now) is not None:
+                return
+            language = reminder.person.language or settings.LANGUAGE_CODE
+            # The .ics file, the largest piece, kept in parts for build_message.
+            self.parts.event_file(reminder.milestone, language=language)
+            yield
+            message = build_message(
+                person=reminder.person, reminders=[reminder], now=self.now, parts=self.parts
+            )
+            yield
+            self.ahead = _Ahead(reminder, message, self.mailer.exchange(message))
+        except Exception:
+            logger.exception("reminder %s: its email could not be built ahead", reminder.pk)
+
+
+def _abandon(ahead, mailer):
+    try:
+        ahead.exchange.abandon()
+    except (smtplib.SMTPException, OSError):
+        mailer.close()
+
+
+def _send_in_turn(reminder, *, now, mailer, summary, parts, ledger, ahead=None, following=None):
     """Claim a looked-ahead row and send its email; record the outcome in the same transaction.
 
     A digest takes the person's other due rows along. Nothing happens when another worker
     has claimed the row meanwhile. Raises one of CONNECTION_ERRORS when the mail server
     cannot be reached, after recording.
+
+    Over SMTP, the work around an email overlaps its exchange with the server. ``ahead``:
+    this row's email as the last turn prepared it, used when the claim finds the row as it
+    was looked at. ``following``: the next looked-ahead row, whose email is built while the
+    server takes in this one; its MAIL goes out before this transaction commits, its content
+    only in its own turn, after the commit. Returns that next email, or None.
     """
+    following_ahead = None
     with transaction.atomic():
         # The claim also tells whether the milestone or the person changed since the look-ahead.
         unchanged = ledger.claim(reminder, now=now)
         if unchanged is None:
-            return
+            if ahead is not None:
+                _abandon(ahead, mailer)
+            return None
         claimed = [reminder]
         if not unchanged:
             _load(claimed)
@@ -298,15 +378,35 @@ def _send_in_turn(reminder, *, now, mailer, summary, parts, ledger):
             row.state, row.last_error = verdict
             row.save(update_fields=["state", "last_error"])
             summary.count(row.state)
+        if ahead is not None and not (
+            unchanged and ahead.reminder is reminder and to_send == [reminder]
+        ):
+            _abandon(ahead, mailer)
+            ahead = None
         if not to_send:
-            return
+            return None
         error = None
         try:
-            mailer.send(
-                build_message(person=reminder.person, reminders=to_send, now=now, parts=parts)
-            )
+            if ahead is not None:
+                message = ahead.message
+            else:
+                message = build_message(
+                    person=reminder.person, reminders=to_send, now=now, parts=parts
+                )
+            if mailer.over_smtp:
+                exchange = ahead.exchange if ahead is not None else mailer.exchange(message)
+                if following is None:
+                    exchange.send()
+                else:
+                    preparation = _Preparation(following, now=now, mailer=mailer, parts=parts)
+                    exchange.send(meanwhile=preparation.pieces())
+                    following_ahead = preparation.ahead
+            else:
+                mailer.send(message)
         except (smtplib.SMTPException, OSError) as exception:
             error = exception
+            following_ahead = None
+            mailer.close()
         for row in to_send:
             if error is None:
                 ledger.record_sent(row, now=now)
@@ -320,10 +420,18 @@ def _send_in_turn(reminder, *, now, mailer, summary, parts, ledger):
             else:
                 row.next_attempt_at = now + backoff(row.attempts)
             row.save(update_fields=["state", "attempts", "last_error", "next_attempt_at"])
+        if following_ahead is not None:
+            # The server reads MAIL while the commit below goes to disk.
+            try:
+                following_ahead.exchange.begin()
+            except (smtplib.SMTPException, OSError):
+                following_ahead = None
+                mailer.close()
     if error is not None:
         logger.warning("reminder to %s not sent: %s", reminder.person.email, error)
         if isinstance(error, CONNECTION_ERRORS):
             raise error
+    return following_ahead
 
 
 def send_due_reminders(*, now, dry_run=False, look_ahead=50, summary=None):
@@ -354,9 +462,17 @@ def send_due_reminders(*, now, dry_run=False, look_ahead=50, summary=None):
     ledger = _Ledger()
     try:
         while rows := _look_ahead(now=now, size=look_ahead):
-            for reminder in rows:
-                _send_in_turn(
-                    reminder, now=now, mailer=mailer, summary=summary, parts=parts, ledger=ledger
+            ahead = None
+            for reminder, following in zip(rows, [*rows[1:], None], strict=True):
+                ahead = _send_in_turn(
+                    reminder,
+                    now=now,
+                    mailer=mailer,
+                    summary=summary,
+                    parts=parts,
+                    ledger=ledger,
+                    ahead=ahead,
+                    following=following,
                 )
     except CONNECTION_ERRORS:
         pass
