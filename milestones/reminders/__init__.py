@@ -16,7 +16,8 @@ public holiday goes out on the working day before. After downtime only the remin
 relevant now is sent; the stale ones are recorded as missed.
 
 One module per part: ``days`` (when emails go out), ``planning`` (what is due),
-``messages`` (the emails), ``sending`` (claiming and sending).
+``messages`` (the emails), ``wire`` (their bytes), ``exchange`` (an email's SMTP transaction
+in steps, so that a round works while the server answers), ``sending`` (claiming and sending).
 """
 
 from milestones.reminders.days import (

@@ -317,7 +317,7 @@ class _Preparation:
             if _why_not_send(reminder, now=self.now) is not None:
                 return
             language = reminder.person.language or settings.LANGUAGE_CODE
-            # The .ics file, the largest piece, kept in parts for build_message.
+            # The .ics file first (kept in parts for build_message), then the rest.
             self.parts.event_file(reminder.milestone, language=language)
             yield
             message = build_message(
