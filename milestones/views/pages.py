@@ -34,11 +34,13 @@ class DashboardView(PersonMixin, TemplateView):
     def get_rows(self, *, oversees):
         """The rows shown as tuples of values, the lead joined in, no objects built.
 
-        The soonest milestones are chosen first, by key alone, and only those are joined
-        with their cluster and lead: an officer of a large programme sees tens of thousands.
-        A member's are found through the cluster index (a few clusters; their milestones are
-        sorted); an officer's by walking the index of all milestones in date order until
-        enough of theirs are found (the first ones found are the soonest; nothing is sorted).
+        Only the soonest are joined with their lead: an officer of a large programme sees
+        tens of thousands. A member's are found through the cluster index (a few clusters;
+        their milestones are sorted), so they are chosen first, by key alone, and joined
+        after. An officer's are found by walking the index of open milestones in date order
+        until enough of theirs are found (the first ones found are the soonest; nothing is
+        sorted), so the lead is joined as the walk goes: choosing by key first would fetch
+        each milestone a second time.
         """
         person = self.request.user
         if not person.is_active:
@@ -47,12 +49,14 @@ class DashboardView(PersonMixin, TemplateView):
 
         def build():
             theirs = seen_by(person, via="cluster__", oversees=oversees)
-            soonest = Milestone.objects.open().filter(theirs).order_by(*order).values("pk")
+            chosen = Milestone.objects.open().filter(theirs)
+            if not oversees:
+                soonest = chosen.order_by(*order).values("pk")[: self.limit + 1]
+                chosen = Milestone.objects.filter(pk__in=soonest)
             return (
-                Milestone.objects.filter(pk__in=soonest[: self.limit + 1])
-                .annotate(lead_responsibility=lead_responsibility())
+                chosen.annotate(lead_responsibility=lead_responsibility())
                 .order_by(*order)
-                .values_list(*DUE_ROW_FIELDS)
+                .values_list(*DUE_ROW_FIELDS)[: self.limit + 1]
             )
 
         # The SQL depends on the person alone; compiling it again was most of the page's time.
