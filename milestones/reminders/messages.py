@@ -132,13 +132,18 @@ class MessageParts:
         )
 
 
+def language_of(person):
+    """The language of the person's emails: theirs, or the site's when they chose none."""
+    return person.language or settings.LANGUAGE_CODE
+
+
 def build_message(*, person, reminders, now, parts=None):
     """One email to one person: a single reminder, or their digest of several.
 
     ``parts``: a round's MessageParts, so that what emails share is rendered once.
     """
     parts = parts or MessageParts()
-    language = person.language or settings.LANGUAGE_CODE
+    language = language_of(person)
     with translation.override(language):
         items = []
         for reminder in reminders:

@@ -26,7 +26,7 @@ from milestones.models import (
 )
 from milestones.reminders import wire
 from milestones.reminders.exchange import Exchange
-from milestones.reminders.messages import MessageParts, build_message
+from milestones.reminders.messages import MessageParts, build_message, language_of
 from milestones.reminders.planning import due_reminders, plan_due_reminders, wants_reminders
 
 logger = logging.getLogger(__name__)
@@ -183,14 +183,8 @@ class _Mailer:
         return Exchange(self.backend.connection, sender, recipients, wire.message_bytes(message))
 
     def send(self, message):
-        try:
-            if self.over_smtp:
-                self.exchange(message).send()
-            else:
-                self.backend.send_messages([message])
-        except Exception:
-            self.close()
-            raise
+        """The message through a backend other than SMTP."""
+        self.backend.send_messages([message])
 
     def close(self):
         with contextlib.suppress(smtplib.SMTPException, OSError):
@@ -316,9 +310,8 @@ class _Preparation:
         try:
             if _why_not_send(reminder, now=self.now) is not None:
                 return
-            language = reminder.person.language or settings.LANGUAGE_CODE
             # The .ics file first (kept in parts for build_message), then the rest.
-            self.parts.event_file(reminder.milestone, language=language)
+            self.parts.event_file(reminder.milestone, language=language_of(reminder.person))
             yield
             message = build_message(
                 person=reminder.person, reminders=[reminder], now=self.now, parts=self.parts
