@@ -13,6 +13,8 @@ from aiosmtpd.smtp import SMTP
 class Handler:
     """Accepts mail, or answers as told: "451" or "421" to DATA, "550" to RCPT, "553" to MAIL.
 
+    ``answers``: the answer of each mail transaction to come, in turn (then ``answer``'s last).
+
     ``received``: each message's content; ``envelopes``: each message's sender, MAIL options,
     recipients and content as it came over the wire; ``on_data``: called with each content
     as it arrives, in the server's thread.
@@ -20,11 +22,14 @@ class Handler:
 
     def __init__(self):
         self.answer = "accept"
+        self.answers = []
         self.received = []
         self.envelopes = []
         self.on_data = None
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.answers:
+            self.answer = self.answers.pop(0)
         if self.answer == "553":
             return "553 5.1.8 Sender address rejected"
         envelope.mail_from = address

@@ -266,6 +266,29 @@ def test_send_due_reminders_smtp_failure_keeps_the_reminder_for_a_later_run(
     ]
 
 
+@pytest.mark.parametrize(
+    "answers",
+    [
+        ["accept", "550", "accept"],
+        ["accept", "451", "accept"],
+        ["accept", "553", "accept"],
+    ],
+)
+def test_send_due_reminders_one_email_refused_does_not_stop_the_others(
+    smtp, three_due_on_9_april, answers
+):
+    smtp.handler.answers = answers
+
+    summary = run(berlin(2024, 4, 9, 8, 0))
+
+    assert summary == "sent 2, failed 1, skipped 0, missed 6"
+    assert subjects(smtp) == [
+        "[SaxoCell] Cluster strategy: due in 7 days",
+        "[SaxoCell] Budget plan: due in 7 days",
+    ]
+    assert Reminder.objects.get(milestone__title="Progress report", lead_days=7).attempts == 1
+
+
 def test_send_due_reminders_gives_up_after_the_last_attempt(settings, smtp, due_on_9_april):
     settings.REMINDER_MAX_ATTEMPTS = 2
     smtp.handler.answer = "550"

@@ -40,6 +40,17 @@ BACKOFF_LONGEST = datetime.timedelta(hours=6)
 CONNECTION_ERRORS = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
 
 
+def _server_unreachable(error):
+    """Whether an error sending one email is one of CONNECTION_ERRORS, not the server's answer
+    about this email (smtplib's errors are OSErrors too): a refused recipient must not stop
+    the round for everyone else. A 421 answer means the server is closing: it stops too."""
+    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code == 421
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+
+
 @dataclasses.dataclass
 class Summary:
     sent: int = 0
@@ -422,7 +433,7 @@ def _send_in_turn(reminder, *, now, mailer, summary, parts, ledger, ahead=None, 
                 mailer.close()
     if error is not None:
         logger.warning("reminder to %s not sent: %s", reminder.person.email, error)
-        if isinstance(error, CONNECTION_ERRORS):
+        if _server_unreachable(error):
             raise error
     return following_ahead
 
