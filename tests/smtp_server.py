@@ -34,13 +34,13 @@ class Handler:
             return "553 5.1.8 Sender address rejected"
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
-        return "250 OK"
+        return "250 2.1.0 Sender ok"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.answer == "550":
             return "550 5.1.1 No such mailbox here"
         envelope.rcpt_tos.append(address)
-        return "250 OK"
+        return "250 2.1.5 Recipient ok"
 
     async def handle_DATA(self, server, session, envelope):
         if self.answer in ("451", "421"):

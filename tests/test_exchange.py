@@ -73,6 +73,49 @@ def test_exchange_begun_and_abandoned_sends_nothing_and_leaves_the_connection_re
     assert server.handler.received == [b"Subject: This\r\n\r\ny\r\n"]
 
 
+def test_exchange_advanced_has_its_recipient_named_before_the_callers_work(server, connection):
+    seen = []
+    exchange = Exchange(connection, SENDER, ["max@saxocell.test"], MESSAGE)
+    # The next reply the work could read is RCPT's: MAIL's was taken, RCPT went out before.
+    pieces = (seen.append(connection.file.peek()) for _ in range(1))
+
+    exchange.begin()
+    exchange.advance()
+    exchange.send(meanwhile=pieces)
+
+    assert seen[0].startswith(b"250 2.1.5 Recipient ok")
+    assert server.handler.envelopes[0][2] == ["max@saxocell.test"]
+
+
+def test_exchange_advanced_and_abandoned_sends_nothing_and_leaves_the_connection_ready(
+    server, connection
+):
+    abandoned = Exchange(connection, SENDER, ["max@saxocell.test"], b"Subject: Not this\r\n\r\nx")
+
+    abandoned.begin()
+    abandoned.advance()
+    abandoned.abandon()
+    Exchange(connection, SENDER, ["max@saxocell.test"], b"Subject: This\r\n\r\ny").send()
+
+    assert server.handler.received == [b"Subject: This\r\n\r\ny\r\n"]
+
+
+def test_exchange_advanced_to_a_refused_sender_raises_and_the_next_message_goes_through(
+    server, connection
+):
+    server.handler.answer = "553"
+    refused = Exchange(connection, SENDER, ["max@saxocell.test"], MESSAGE)
+    refused.begin()
+
+    with pytest.raises(smtplib.SMTPSenderRefused):
+        refused.advance()
+    refused.abandon()
+    server.handler.answer = "accept"
+    Exchange(connection, SENDER, ["max@saxocell.test"], b"Subject: Next\r\n\r\nz").send()
+
+    assert server.handler.received == [b"Subject: Next\r\n\r\nz\r\n"]
+
+
 @pytest.mark.parametrize(
     ("answer", "error"),
     [

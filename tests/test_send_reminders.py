@@ -271,7 +271,8 @@ def test_send_due_reminders_smtp_failure_keeps_the_reminder_for_a_later_run(
     [
         ["accept", "550", "accept"],
         ["accept", "451", "accept"],
-        ["accept", "553", "accept"],
+        # A sender refused to the MAIL begun ahead: sent again in its turn, refused again.
+        ["accept", "553", "553", "accept"],
     ],
 )
 def test_send_due_reminders_one_email_refused_does_not_stop_the_others(
@@ -737,6 +738,31 @@ def test_send_due_reminders_next_email_built_ahead_not_sent_when_done_meanwhile(
         "[SaxoCell] Budget plan: due in 7 days",
     ]
     assert Reminder.objects.get(pk=second.pk).state == ReminderState.SKIPPED
+
+
+def test_send_due_reminders_next_email_built_ahead_refused_meanwhile_is_kept_for_a_later_run(
+    smtp, three_due_on_9_april
+):
+    with time_machine.travel(berlin(2024, 4, 9), tick=False):
+        (first, second, third), shared = turns_on_9_april()
+        # Once the first email is in, the server refuses senders: the MAIL begun ahead first.
+        smtp.handler.on_data = lambda _content: setattr(smtp.handler, "answer", "553")
+        ahead = sending._send_in_turn(first, following=second, **shared)
+        smtp.handler.on_data = None
+        ahead_of_third = sending._send_in_turn(second, ahead=ahead, following=third, **shared)
+        smtp.handler.answer = "accept"
+        sending._send_in_turn(third, ahead=ahead_of_third, **shared)
+        shared["mailer"].close()
+
+    refused = Reminder.objects.get(pk=second.pk)
+    assert (ahead.reminder, ahead_of_third) == (second, None)
+    assert str(shared["summary"]) == "sent 2, failed 1, skipped 0, missed 0"
+    assert (refused.state, refused.attempts, refused.sent_at) == (ReminderState.PENDING, 1, None)
+    assert refused.last_error.startswith("SMTPSenderRefused: (553")
+    assert subjects(smtp) == [
+        "[SaxoCell] Cluster strategy: due in 7 days",
+        "[SaxoCell] Budget plan: due in 7 days",
+    ]
 
 
 def test_send_due_reminders_next_email_that_cannot_be_built_leaves_the_last_one_recorded(

@@ -4,8 +4,9 @@
 the content, four round trips in which the sender does nothing. ``Exchange`` sends the same
 commands, in the same lock-step order that every server takes (no PIPELINING needed), but
 does a piece of the caller's work after sending each one and before reading its reply. A
-round of reminders commits the last email's record and claims the next row while the server
-answers MAIL, and builds the next email while it answers the others. The server delivers
+round of reminders commits the last email's record while the server answers MAIL, claims the
+next row while it answers RCPT (``advance``), builds the next email while it answers DATA
+and the content, and writes this email's record while the server takes the content in. The server delivers
 nothing before the content's final dot, and the round sends that dot only once the last
 email's record is on disk: a crash still repeats at most one email.
 
@@ -32,8 +33,9 @@ def _content(message):
 
 
 class Exchange:
-    """The mail transaction of one message: ``begin`` sends MAIL and returns, ``send`` does
-    the rest; ``abandon`` instead of ``send`` ends it without a message.
+    """The mail transaction of one message: ``begin`` sends MAIL and returns, ``advance``
+    sends the next command, ``send`` does the rest; ``abandon`` instead of ``send`` ends it
+    without a message.
 
     ``smtp``: an open ``smtplib.SMTP``; ``sender`` and ``recipients`` as sendmail takes them;
     ``message``: the message's bytes, lines ending in CRLF.
@@ -44,28 +46,73 @@ class Exchange:
         self.sender = sender
         self.recipients = recipients
         self.message = message
-        self.awaiting_sender_reply = False
+        # The conversation, paused each time a command is on its way: the command it sent.
+        self.steps = None
+        self.sent = None
 
     def begin(self):
         """Send MAIL FROM (after EHLO, when the connection has not greeted yet)."""
+        self.steps = self._steps()
+        self.sent = next(self.steps)
+
+    def advance(self):
+        """After ``begin``: take MAIL's reply (raising sendmail's error for a refusal) and
+        send the first RCPT, so that the server reads it while the sender works."""
+        if self.sent == "mail":
+            self._step()
+
+    def _step(self):
+        try:
+            self.sent = next(self.steps)
+        except BaseException:
+            self.steps = self.sent = None
+            raise
+
+    def send(self, meanwhile=()):
+        """Take the replies, send what is left of the commands and the content; return the
+        recipients refused, as sendmail does, once the server took it.
+
+        ``meanwhile``: the caller's work in pieces, an iterator whose next item is taken (and
+        so the piece done) each time a command is on its way to the server, and the rest
+        while the server takes in the content.
+        """
+        pieces = iter(meanwhile)
+        if self.steps is None:
+            self.begin()
+        while True:
+            if self.sent == "content":
+                for _piece in pieces:
+                    pass
+            else:
+                next(pieces, None)
+            try:
+                self._step()
+            except StopIteration as end:
+                return end.value
+
+    def abandon(self):
+        """Instead of ``send``: end the transaction begun, if any, without a message (RSET).
+
+        After DATA the server would take anything as content: the connection is closed."""
+        if self.steps is None:
+            return
+        sent = self.sent
+        self.steps.close()
+        self.steps = self.sent = None
+        if sent in ("data", "content"):
+            self.smtp.close()
+            return
+        code, _reply = self.smtp.getreply()
+        self._failed(code)
+
+    def _steps(self):
+        """sendmail's commands and replies, pausing as each command goes out."""
         self.smtp.ehlo_or_helo_if_needed()
         options = ""
         if self.smtp.does_esmtp and self.smtp.has_extn("size"):
             options = f" size={len(self.message)}"
         self.smtp.putcmd("mail", f"FROM:{wire.path(self.sender)}{options}")
-        self.awaiting_sender_reply = True
-
-    def send(self, meanwhile=()):
-        """Take MAIL's reply (``begin`` first, unless done), name the recipients and send the
-        content; return the recipients refused, as sendmail does, once the server took it.
-
-        ``meanwhile``: the caller's work in pieces, an iterator whose next item is taken (and
-        so the piece done) each time a command is on its way to the server.
-        """
-        pieces = iter(meanwhile)
-        if not self.awaiting_sender_reply:
-            self.begin()
-        self.awaiting_sender_reply = False
+        yield "mail"
         code, reply = self.smtp.getreply()
         if code != 250:
             self._failed(code)
@@ -73,7 +120,7 @@ class Exchange:
         refused = {}
         for recipient in self.recipients:
             self.smtp.putcmd("rcpt", f"TO:{wire.path(recipient)}")
-            next(pieces, None)
+            yield "rcpt"
             code, reply = self.smtp.getreply()
             if code not in (250, 251):
                 refused[recipient] = (code, reply)
@@ -84,27 +131,18 @@ class Exchange:
             self._reset()
             raise smtplib.SMTPRecipientsRefused(refused)
         self.smtp.putcmd("data")
-        next(pieces, None)
+        yield "data"
         code, reply = self.smtp.getreply()
         if code != 354:
             raise smtplib.SMTPDataError(code, reply)
         # The point of no return: with the final dot, the server may deliver.
         self.smtp.send(_content(self.message))
-        for _piece in pieces:
-            pass
+        yield "content"
         code, reply = self.smtp.getreply()
         if code != 250:
             self._failed(code)
             raise smtplib.SMTPDataError(code, reply)
         return refused
-
-    def abandon(self):
-        """Instead of ``send``: end the transaction begun, if any, without a message (RSET)."""
-        if not self.awaiting_sender_reply:
-            return
-        self.awaiting_sender_reply = False
-        code, _reply = self.smtp.getreply()
-        self._failed(code)
 
     def _failed(self, code):
         if code == 421:

@@ -3,6 +3,7 @@
 import contextlib
 import dataclasses
 import datetime
+import itertools
 import logging
 import smtplib
 
@@ -279,13 +280,17 @@ class _Ledger:
         reminder.attempts, unchanged = row
         return bool(unchanged)
 
-    def record_sent(self, row, *, now):
-        row.attempts += 1
-        row.state = ReminderState.SENT
-        row.sent_at = now
-        row.last_error = ""
+    def write_sent(self, rows, *, now):
+        """Write the rows as sent, in the open transaction; the rows themselves unchanged.
+
+        Written while the server still takes the email in: if it refuses it after all, the
+        failure's record overwrites these columns before the transaction commits.
+        """
         with connection.cursor() as cursor:
-            cursor.execute(self.sent_sql, [row.state, self._now(now), row.attempts, row.pk])
+            for row in rows:
+                cursor.execute(
+                    self.sent_sql, [ReminderState.SENT, self._now(now), row.attempts + 1, row.pk]
+                )
 
 
 @dataclasses.dataclass
@@ -333,6 +338,12 @@ class _Preparation:
             logger.exception("reminder %s: its email could not be built ahead", reminder.pk)
 
 
+def _writing_sent(ledger, rows, *, now):
+    """``ledger.write_sent`` as a piece of an exchange's work."""
+    ledger.write_sent(rows, now=now)
+    yield
+
+
 def _abandon(ahead, mailer):
     try:
         ahead.exchange.abandon()
@@ -349,11 +360,21 @@ def _send_in_turn(reminder, *, now, mailer, summary, parts, ledger, ahead=None, 
 
     Over SMTP, the work around an email overlaps its exchange with the server. ``ahead``:
     this row's email as the last turn prepared it, used when the claim finds the row as it
-    was looked at. ``following``: the next looked-ahead row, whose email is built while the
-    server takes in this one; its MAIL goes out before this transaction commits, its content
-    only in its own turn, after the commit. Returns that next email, or None.
+    was looked at; its RCPT goes out before the claim. ``following``: the next looked-ahead
+    row, whose email is built while the server takes in this one; its MAIL goes out before
+    this transaction commits, its content only in its own turn, after the commit. The row is
+    written as sent while the server takes in the content, and written over if the server
+    refuses it. Returns that next email, or None.
     """
     following_ahead = None
+    if ahead is not None:
+        # The server reads RCPT while the row is claimed.
+        try:
+            ahead.exchange.advance()
+        except (smtplib.SMTPException, OSError):
+            # Built again and sent in this turn, where an error is recorded.
+            ahead = None
+            mailer.close()
     with transaction.atomic():
         # The claim also tells whether the milestone or the person changed since the look-ahead.
         unchanged = ledger.claim(reminder, now=now)
@@ -399,23 +420,30 @@ def _send_in_turn(reminder, *, now, mailer, summary, parts, ledger, ahead=None, 
                 )
             if mailer.over_smtp:
                 exchange = ahead.exchange if ahead is not None else mailer.exchange(message)
-                if following is None:
-                    exchange.send()
-                else:
+                # The record goes to the database while the server takes the email in.
+                meanwhile = [_writing_sent(ledger, to_send, now=now)]
+                if following is not None:
                     preparation = _Preparation(following, now=now, mailer=mailer, parts=parts)
-                    exchange.send(meanwhile=preparation.pieces())
+                    meanwhile.insert(0, preparation.pieces())
+                exchange.send(meanwhile=itertools.chain(*meanwhile))
+                if following is not None:
                     following_ahead = preparation.ahead
             else:
                 mailer.send(message)
+                ledger.write_sent(to_send, now=now)
         except (smtplib.SMTPException, OSError) as exception:
             error = exception
             following_ahead = None
             mailer.close()
         for row in to_send:
             if error is None:
-                ledger.record_sent(row, now=now)
+                row.attempts += 1
+                row.state = ReminderState.SENT
+                row.sent_at = now
+                row.last_error = ""
                 summary.sent += 1
                 continue
+            # Over what write_sent may have written.
             row.attempts += 1
             row.last_error = f"{type(error).__name__}: {error}"[:2000]
             summary.failed += 1
@@ -423,7 +451,9 @@ def _send_in_turn(reminder, *, now, mailer, summary, parts, ledger, ahead=None, 
                 row.state = ReminderState.FAILED
             else:
                 row.next_attempt_at = now + backoff(row.attempts)
-            row.save(update_fields=["state", "attempts", "last_error", "next_attempt_at"])
+            row.save(
+                update_fields=["state", "attempts", "last_error", "next_attempt_at", "sent_at"]
+            )
         if following_ahead is not None:
             # The server reads MAIL while the commit below goes to disk.
             try:
