@@ -6,9 +6,9 @@ commands, in the same lock-step order that every server takes (no PIPELINING nee
 does a piece of the caller's work after sending each one and before reading its reply. A
 round of reminders commits the last email's record while the server answers MAIL, claims the
 next row while it answers RCPT (``advance``), builds the next email while it answers DATA
-and the content, and writes this email's record while the server takes the content in. The server delivers
-nothing before the content's final dot, and the round sends that dot only once the last
-email's record is on disk: a crash still repeats at most one email.
+and the content, and writes this email's record while the server takes the content in.
+The server delivers nothing before the content's final dot, and the round sends that dot
+only once the last email's record is on disk: a crash still repeats at most one email.
 
 Errors are sendmail's, after the same clean-up: SMTPSenderRefused, SMTPRecipientsRefused and
 SMTPDataError leave the connection ready for the next transaction (RSET), a 421 closes it, and
