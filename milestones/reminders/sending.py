@@ -344,6 +344,17 @@ def _writing_sent(ledger, rows, *, now):
     yield
 
 
+def _step_ahead(ahead, step, mailer):
+    """``step`` (``Exchange.begin`` or ``advance``) of an email built ahead: the email, or None
+    when the step failed and the connection was dropped."""
+    try:
+        step(ahead.exchange)
+    except (smtplib.SMTPException, OSError):
+        mailer.close()
+        return None
+    return ahead
+
+
 def _abandon(ahead, mailer):
     try:
         ahead.exchange.abandon()
@@ -368,13 +379,9 @@ def _send_in_turn(reminder, *, now, mailer, summary, parts, ledger, ahead=None, 
     """
     following_ahead = None
     if ahead is not None:
-        # The server reads RCPT while the row is claimed.
-        try:
-            ahead.exchange.advance()
-        except (smtplib.SMTPException, OSError):
-            # Built again and sent in this turn, where an error is recorded.
-            ahead = None
-            mailer.close()
+        # The server reads RCPT while the row is claimed. If this fails, the email is built
+        # again and sent in this turn, where an error is recorded.
+        ahead = _step_ahead(ahead, Exchange.advance, mailer)
     with transaction.atomic():
         # The claim also tells whether the milestone or the person changed since the look-ahead.
         unchanged = ledger.claim(reminder, now=now)
@@ -420,13 +427,15 @@ def _send_in_turn(reminder, *, now, mailer, summary, parts, ledger, ahead=None, 
                 )
             if mailer.over_smtp:
                 exchange = ahead.exchange if ahead is not None else mailer.exchange(message)
-                # The record goes to the database while the server takes the email in.
-                meanwhile = [_writing_sent(ledger, to_send, now=now)]
+                preparation = None
+                meanwhile = []
                 if following is not None:
                     preparation = _Preparation(following, now=now, mailer=mailer, parts=parts)
-                    meanwhile.insert(0, preparation.pieces())
+                    meanwhile.append(preparation.pieces())
+                # The record goes to the database while the server takes the email in.
+                meanwhile.append(_writing_sent(ledger, to_send, now=now))
                 exchange.send(meanwhile=itertools.chain(*meanwhile))
-                if following is not None:
+                if preparation is not None:
                     following_ahead = preparation.ahead
             else:
                 mailer.send(message)
@@ -456,11 +465,7 @@ def _send_in_turn(reminder, *, now, mailer, summary, parts, ledger, ahead=None, 
             )
         if following_ahead is not None:
             # The server reads MAIL while the commit below goes to disk.
-            try:
-                following_ahead.exchange.begin()
-            except (smtplib.SMTPException, OSError):
-                following_ahead = None
-                mailer.close()
+            following_ahead = _step_ahead(following_ahead, Exchange.begin, mailer)
     if error is not None:
         logger.warning("reminder to %s not sent: %s", reminder.person.email, error)
         if _server_unreachable(error):
