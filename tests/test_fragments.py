@@ -7,8 +7,10 @@ import pytest
 import time_machine
 from bs4 import BeautifulSoup
 from django.core.cache import cache
+from django.template.loader import get_template
 from django.utils import translation
 
+from milestones.fragments import fragment_keys
 from milestones.models import Kind, Language, Milestone, PlanItem, Status
 from milestones.plan import save_plan_item
 
@@ -555,3 +557,25 @@ def test_matrix_follows_the_persons_language(client, traveller, officer, visit):
             "SaxoCell Geplant Mai–Juni 2024 (Tag noch offen)",
         ],
     )
+
+
+def test_fragment_keys_tell_apart_inputs_that_read_alike():
+    # A row's values of other types, or split differently, would show differently: a key
+    # made from how they print (1 and True, "1" and 1, the date and its text) would not
+    # tell them apart.
+    template = get_template("milestones/_due_row.html")
+    inputs = [
+        (1, "a"),
+        (True, "a"),
+        ("1", "a"),
+        (1.0, "a"),
+        (datetime.date(2024, 4, 2), "a"),
+        ("2024-04-02", "a"),
+        (("1", "a"),),
+        ("1a",),
+        (None, "a"),
+        ("None", "a"),
+    ]
+    keys = fragment_keys("milestones/_due_row.html", template, inputs)
+    assert len(set(keys)) == len(inputs)
+    assert keys == fragment_keys("milestones/_due_row.html", template, [*inputs])
