@@ -95,8 +95,20 @@ EARLIEST_YEAR = 2000
 LATEST_YEAR = 2099
 
 
-def validate(*, starts_on, ends_on, starts_at, ends_at, is_tentative, is_deadline):
-    """Return the errors of a date by field name (empty when the date is sound)."""
+def skipped_by_the_clock(day, time, tz):
+    """Whether the clock in ``tz`` never shows ``time`` on ``day``: it jumps over it when
+    summer time starts (02:30 on 31 March 2024 in Europe/Berlin)."""
+    moment = datetime.datetime.combine(day, time, tzinfo=tz)
+    shown = moment.astimezone(datetime.UTC).astimezone(tz)
+    return (shown.date(), shown.time()) != (day, time)
+
+
+def validate(*, starts_on, ends_on, starts_at, ends_at, is_tentative, is_deadline, tz=None):
+    """Return the errors of a date by field name (empty when the date is sound).
+
+    ``tz``: the programme's time zone, when known: a time the clock skips there is refused
+    (in a calendar it would end before it starts, or start an hour later than given).
+    """
     errors = {}
 
     def add(field, message):
@@ -149,6 +161,20 @@ def validate(*, starts_on, ends_on, starts_at, ends_at, is_tentative, is_deadlin
         and ends_at <= starts_at
     ):
         add("ends_at", _("The end time must be after the start time."))
+    if tz is not None and not is_tentative and starts_on is not None:
+        for field, day, time in (
+            ("starts_at", starts_on, starts_at),
+            ("ends_at", ends_on or starts_on, ends_at),
+        ):
+            if time is not None and skipped_by_the_clock(day, time, tz):
+                add(
+                    field,
+                    _(
+                        "The clocks in %(zone)s skip %(time)s on %(day)s, when summer time "
+                        "starts. Give a time before or after the hour they skip."
+                    )
+                    % {"zone": tz.key, "time": format_time(time), "day": format_day(day)},
+                )
     return errors
 
 

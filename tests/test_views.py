@@ -652,6 +652,65 @@ def test_edit_errors_next_to_fields_and_nothing_lost(client, coordinator, make_m
     assert milestone.title == "Cluster strategy"
 
 
+@pytest.mark.parametrize(
+    ("starts_on", "starts_at", "ends_at", "field", "time"),
+    [
+        # Summer time starts: the clocks in Berlin go from 02:00 to 03:00.
+        ("2024-03-31", "02:30", "03:15", "starts_at", "02:30"),
+        ("2025-03-30", "01:00", "02:00", "ends_at", "02:00"),
+    ],
+)
+def test_edit_refuses_a_time_the_clocks_skip_and_loses_nothing(
+    client, coordinator, make_milestone, starts_on, starts_at, ends_at, field, time
+):
+    milestone = make_milestone(kind=Kind.JURY_MEETING)
+    client.force_login(coordinator)
+
+    response = client.post(
+        f"/milestones/{milestone.pk}/edit/",
+        milestone_post(
+            kind=Kind.JURY_MEETING,
+            date_form="day-with-time",
+            starts_on=starts_on,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            title="Jury rehearsal",
+        ),
+    )
+
+    assert response.status_code == 200
+    assert field_errors(response) == {
+        field: f"The clocks in Europe/Berlin skip {time} on "
+        f"{datetime.date.fromisoformat(starts_on).day} March {starts_on[:4]}, when summer time "
+        "starts. Give a time before or after the hour they skip."
+    }
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one("#id_title")["value"] == "Jury rehearsal"
+    milestone.refresh_from_db()
+    assert (milestone.title, milestone.starts_at) == ("Cluster strategy", None)
+
+
+def test_edit_takes_a_time_of_the_night_summer_time_ends(client, coordinator, make_milestone):
+    # 02:30 comes twice that night; the first, in summer time, is meant.
+    milestone = make_milestone(kind=Kind.JURY_MEETING)
+    client.force_login(coordinator)
+
+    response = client.post(
+        f"/milestones/{milestone.pk}/edit/",
+        milestone_post(
+            kind=Kind.JURY_MEETING,
+            date_form="day-with-time",
+            starts_on="2024-10-27",
+            starts_at="02:30",
+            ends_at="03:15",
+        ),
+    )
+
+    assert response.status_code == 302
+    milestone.refresh_from_db()
+    assert (milestone.starts_at, milestone.ends_at) == (datetime.time(2, 30), datetime.time(3, 15))
+
+
 def test_edit_offers_only_the_clusters_members(
     client, coordinator, member, other_coordinator, make_milestone
 ):

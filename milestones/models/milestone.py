@@ -95,9 +95,23 @@ class DatedModel(models.Model):
             ends_at=self.ends_at,
             is_tentative=self.is_tentative,
             is_deadline=self.is_deadline,
+            tz=self.time_zone(),
         )
         if errors:
             raise ValidationError(errors)
+
+    def programme_of_date(self):
+        """The programme whose time zone the date's times are in, or None if not known yet."""
+        raise NotImplementedError
+
+    def time_zone(self):
+        programme = self.programme_of_date()
+        if programme is None:
+            return None
+        try:
+            return dates.zone(programme.time_zone)
+        except dates.UnknownTimeZone:
+            return None
 
 
 class PlanItem(DatedModel):
@@ -121,6 +135,9 @@ class PlanItem(DatedModel):
 
     def __str__(self):
         return self.title
+
+    def programme_of_date(self):
+        return self.programme if self.programme_id is not None else None
 
     def applies_to(self, cluster):
         return cluster.programme_id == self.programme_id and self.round in (None, cluster.round)
@@ -248,6 +265,9 @@ class Milestone(DatedModel):
             if name in field_names
         }
         return instance
+
+    def programme_of_date(self):
+        return self.cluster.programme if self.cluster_id is not None else None
 
     def clean(self):
         super().clean()
