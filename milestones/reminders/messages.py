@@ -10,6 +10,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.encoding import punycode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -40,7 +41,12 @@ def person_from_unsubscribe_token(token):
 
 
 def _address(name, email):
-    # formataddr quotes commas and quotes; line breaks it leaves alone, so they go first.
+    # formataddr quotes commas and quotes; line breaks it leaves alone, so they go first. It
+    # takes ASCII addresses only: a domain such as bücher.example goes as its punycode (an
+    # address of another kind raises UnicodeError, and that one email fails).
+    local, at, domain = email.rpartition("@")
+    if at and not domain.isascii():
+        email = f"{local}@{punycode(domain)}"
     return formataddr((" ".join((name or "").split()), email))
 
 

@@ -41,6 +41,11 @@ BACKOFF_LONGEST = datetime.timedelta(hours=6)
 CONNECTION_ERRORS = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
 
 
+class ServerUnreachable(OSError):
+    """The mail server could not be reached or refused the round's log-in: no fault of the
+    email that was to go, so it is not counted as one of its attempts."""
+
+
 def _server_unreachable(error):
     """Whether an error sending one email is one of CONNECTION_ERRORS, not the server's answer
     about this email (smtplib's errors are OSErrors too): a refused recipient must not stop
@@ -188,9 +193,15 @@ class _Mailer:
         self.over_smtp = type(self.backend) is SMTPBackend
 
     def exchange(self, message):
-        """The message's SMTP transaction, not begun (``over_smtp`` only)."""
+        """The message's SMTP transaction, not begun (``over_smtp`` only).
+
+        Raises ServerUnreachable when no connection could be opened.
+        """
         if self.backend.connection is None:
-            self.backend.open()
+            try:
+                self.backend.open()
+            except (smtplib.SMTPException, OSError) as error:
+                raise ServerUnreachable(f"{type(error).__name__}: {error}") from error
         sender, recipients = wire.envelope(message)
         return Exchange(self.backend.connection, sender, recipients, wire.message_bytes(message))
 
@@ -440,7 +451,9 @@ def _send_in_turn(reminder, *, now, mailer, summary, parts, ledger, ahead=None, 
             else:
                 mailer.send(message)
                 ledger.write_sent(to_send, now=now)
-        except (smtplib.SMTPException, OSError) as exception:
+        except (smtplib.SMTPException, OSError, ValueError) as exception:
+            # ValueError: an address or a text that cannot be written in an email (a
+            # UnicodeError); that email fails, the others go on.
             error = exception
             following_ahead = None
             mailer.close()
@@ -452,10 +465,15 @@ def _send_in_turn(reminder, *, now, mailer, summary, parts, ledger, ahead=None, 
                 row.last_error = ""
                 summary.sent += 1
                 continue
+            summary.failed += 1
+            if isinstance(error, ServerUnreachable):
+                # Not this email's fault: it stays due as it was, for the next round.
+                row.last_error = f"{type(error).__name__}: {error}"[:2000]
+                row.save(update_fields=["last_error"])
+                continue
             # Over what write_sent may have written.
             row.attempts += 1
             row.last_error = f"{type(error).__name__}: {error}"[:2000]
-            summary.failed += 1
             if row.attempts >= settings.REMINDER_MAX_ATTEMPTS:
                 row.state = ReminderState.FAILED
             else:
