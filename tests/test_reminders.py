@@ -69,6 +69,26 @@ def mailoutbox_empty(settings):
     return mail.outbox
 
 
+def test_longest_lead_time_moved_back_over_easter_goes_out_on_the_day_before(
+    mailoutbox_empty, make_milestone, member
+):
+    # Due Monday 29 April 2024: 28 days before is Easter Monday, so the reminder goes out on
+    # Thursday 28 March, four days before its lead time (it went out on Easter Sunday).
+    created_early(
+        make_milestone, lead=member, title="Strategy", starts_on=datetime.date(2024, 4, 29)
+    )
+
+    emails = list(walk(datetime.date(2024, 3, 27), datetime.date(2024, 4, 2)))
+
+    assert emails == [
+        (
+            "2024-03-28 08:00",
+            "Max Member <member@saxocell.test>",
+            "[SaxoCell] Strategy: due in 32 days",
+        )
+    ]
+
+
 def test_walk_two_months_sends_exactly_the_expected_emails_on_the_expected_days(
     mailoutbox_empty, make_milestone, member, coordinator, cluster
 ):

@@ -115,7 +115,9 @@ def _milestones_to_look_at(*, now, schedules):
     # A day's margin either side: the programme's zone may be a day off from UTC.
     looking_back = OVERDUE_CATCH_UP_DAYS + HOLIDAY_SLACK_DAYS + 1
     earliest = (now - datetime.timedelta(days=looking_back)).date()
-    latest = (now + datetime.timedelta(days=longest_lead + 1)).date()
+    # And the longest lead time's reminder may be moved back over a long weekend (Easter)
+    # to a day before its lead time: the milestone is looked at from then on.
+    latest = (now + datetime.timedelta(days=longest_lead + HOLIDAY_SLACK_DAYS + 1)).date()
     related = (
         Milestone.objects.open()
         .select_related("cluster__programme")
