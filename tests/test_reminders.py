@@ -89,6 +89,31 @@ def test_longest_lead_time_moved_back_over_easter_goes_out_on_the_day_before(
     ]
 
 
+def test_no_due_today_email_after_the_cut_off(mailoutbox_empty, make_milestone, member):
+    # Workers down until the afternoon of a deadline due at 12:00: "due today" would come
+    # too late to help.
+    created_early(make_milestone, lead=member, starts_at=datetime.time(12, 0))
+
+    summary = run(berlin(2024, 4, 2, 16, 0))
+
+    assert (mail.outbox, str(summary)) == ([], "sent 0, failed 0, skipped 0, missed 0")
+
+
+def test_due_today_email_held_up_past_the_cut_off_is_missed(
+    mailoutbox_empty, make_milestone, member
+):
+    # Planned at 08:00, but not sent before 12:00 (the mail server away all morning).
+    created_early(make_milestone, lead=member, starts_at=datetime.time(12, 0))
+    with time_machine.travel(berlin(2024, 4, 2, 8, 0), tick=False):
+        reminders.plan_due_reminders(now=timezone.now())
+
+    summary = run(berlin(2024, 4, 2, 12, 0))
+
+    row = Reminder.objects.get(lead_days=0)
+    assert (mail.outbox, str(summary)) == ([], "sent 0, failed 0, skipped 0, missed 1")
+    assert (row.state, row.last_error) == (ReminderState.MISSED, "the date has passed")
+
+
 def test_walk_two_months_sends_exactly_the_expected_emails_on_the_expected_days(
     mailoutbox_empty, make_milestone, member, coordinator, cluster
 ):

@@ -162,6 +162,12 @@ def wants_reminders(person):
     return person.is_active and person.reminder_mode != ReminderMode.OFF
 
 
+def has_begun(milestone, *, now, tz):
+    """Whether a milestone with a time has begun (a deadline: its cut-off has passed)."""
+    starts = milestone.when.starts(tz)
+    return starts is not None and now >= starts
+
+
 def _due_for_milestone(milestone, *, now, schedules):
     tz = dates.zone(milestone.cluster.programme.time_zone)
     today = now.astimezone(tz).date()
@@ -188,9 +194,10 @@ def _due_for_milestone(milestone, *, now, schedules):
             state = ReminderState.PENDING if wants_reminders(person) else ReminderState.SKIPPED
             due.append(Due(milestone, person, ReminderKind.DATE_CHANGED, 0, now, state))
 
-    # Before the date: reminders count from the (first) day, a window's too.
+    # Before the date: reminders count from the (first) day, a window's too. A meeting that
+    # has begun, or a deadline whose cut-off has passed, is "today" no longer.
     anchor = milestone.starts_on
-    if today <= anchor:
+    if today <= anchor and not has_begun(milestone, now=now, tz=tz):
         schedule = []
         for lead in sorted(lead_days_for(milestone, schedules), reverse=True):
             send_day = working_day_on_or_before(anchor - datetime.timedelta(days=lead))

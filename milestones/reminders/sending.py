@@ -28,7 +28,12 @@ from milestones.models import (
 from milestones.reminders import wire
 from milestones.reminders.exchange import Exchange
 from milestones.reminders.messages import MessageParts, build_message, language_of
-from milestones.reminders.planning import due_reminders, plan_due_reminders, wants_reminders
+from milestones.reminders.planning import (
+    due_reminders,
+    has_begun,
+    plan_due_reminders,
+    wants_reminders,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +101,7 @@ def _why_not_send(reminder, *, now):
         return ReminderState.SKIPPED, "the person wants no reminders"
     if reminder.kind == ReminderKind.BEFORE:
         tz = dates.zone(milestone.cluster.programme.time_zone)
-        if now.astimezone(tz).date() > milestone.starts_on:
+        if now.astimezone(tz).date() > milestone.starts_on or has_begun(milestone, now=now, tz=tz):
             return ReminderState.MISSED, "the date has passed"
         newer = getattr(reminder, "has_newer", None)
         if newer is None:
