@@ -25,8 +25,9 @@ REFRESH_INTERVAL = datetime.timedelta(hours=1)
 # A cancelled milestone stays this long, so subscribed calendars learn it was cancelled.
 CANCELLED_KEPT_FOR = datetime.timedelta(days=30)
 
-# Control characters have no place in a calendar text; tab and line break are kept.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Control characters (C0, DEL and C1) have no place in a calendar text; tab and line break
+# are kept.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # build_event's lead_name when the caller leaves it to the prefetched people responsible.
 UNKNOWN = object()
 
@@ -228,7 +229,8 @@ def _calendar(name=None):
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     if name is not None:
-        name = clean_text(name).replace("\n", " ")
+        # A text like any other: a comma, semicolon or backslash in a cluster's name escaped.
+        name = vText(clean_text(name).replace("\n", " "))
         calendar.add("name", name)
         calendar.add("x-wr-calname", name)
         # icalendar leaves out VALUE=DURATION, which RFC 7986 requires here.

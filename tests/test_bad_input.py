@@ -9,6 +9,7 @@ any exception a view lets through, so a 500 fails the test with its traceback.
 import datetime
 import email
 import email.policy
+import re
 
 import icalendar
 import pytest
@@ -44,6 +45,8 @@ PIECES = [
     "\x1b[31m",
     "\t",
     "\x7f",
+    "\x85",  # next line (C1)
+    "\x9b",
     "\u200f",  # right-to-left mark
     "\u202e",  # right-to-left override
     "\u2066",
@@ -169,6 +172,8 @@ def assert_calendar_sound(body):
     for line in body.split(b"\r\n"):
         assert b"\r" not in line and b"\n" not in line
         assert len(line) <= 75
+        # No control characters but tab (C0, DEL and C1, such as U+0085 "next line").
+        assert not re.search("[\x00-\x08\x0a-\x1f\x7f-\x9f]", line.decode())
 
 
 def assert_email_sound(message):

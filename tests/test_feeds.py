@@ -465,6 +465,26 @@ def test_feed_is_named_and_written_in_its_persons_language(client, make_mileston
     )
 
 
+def test_feed_name_with_comma_semicolon_and_backslash_reads_the_same_everywhere(
+    client, make_milestone, member, cluster, cluster_feed
+):
+    make_milestone(lead=member)
+    cluster.name = "SaxoCell, Leipzig; Dresden \\ Saxony"
+    cluster.save()
+
+    response = client.get(feed_path(cluster_feed[1]))
+
+    lines = response.content.decode().replace("\r\n ", "").splitlines()
+    strict = vobject.readOne(response.content.decode(), validate=True)
+    name = "C4F Tracker: SaxoCell, Leipzig; Dresden \\ Saxony"
+    assert "X-WR-CALNAME:C4F Tracker: SaxoCell\\, Leipzig\\; Dresden \\\\ Saxony" in lines
+    # (icalendar hands both back as written; vobject reads them as text, as clients do.)
+    assert [
+        strict.contents["x-wr-calname"][0].value,
+        strict.contents["name"][0].value,
+    ] == [name] * 2
+
+
 def test_milestone_event_download_query_count_is_fixed(
     client, django_assert_num_queries, make_milestone, member, coordinator
 ):
