@@ -114,6 +114,39 @@ def test_due_today_email_held_up_past_the_cut_off_is_missed(
     assert (row.state, row.last_error) == (ReminderState.MISSED, "the date has passed")
 
 
+@pytest.mark.parametrize("change", ["no longer responsible", "left the cluster"])
+def test_pending_reminder_of_someone_no_longer_concerned_is_not_sent(
+    mailoutbox_empty, make_milestone, member, coordinator, change
+):
+    # Planned for the next morning's digest; meanwhile the person is taken off the milestone
+    # or leaves the cluster: its milestones are none of their business any more.
+    member.reminder_mode = ReminderMode.DIGEST
+    member.save()
+    strategy = created_early(make_milestone, lead=coordinator, contributors=[member])
+    with time_machine.travel(berlin(2024, 3, 26, 10, 0), tick=False):
+        reminders.plan_due_reminders(now=timezone.now())
+    if change == "no longer responsible":
+        strategy.responsibilities.filter(person=member).delete()
+    else:
+        member.memberships.all().delete()
+
+    summary = run(berlin(2024, 3, 27, 8, 0))
+
+    row = Reminder.objects.get(person=member, lead_days=7)
+    # The lead's own, held back too by the run that only planned, goes out.
+    assert sent(mail.outbox) == [
+        (
+            "Carla Coordinator <coordinator@saxocell.test>",
+            "[SaxoCell] Cluster strategy: due in 6 days",
+        )
+    ]
+    assert str(summary) == "sent 1, failed 0, skipped 1, missed 0"
+    assert (row.state, row.last_error) == (
+        ReminderState.SKIPPED,
+        "the person is no longer responsible for it, or left its cluster",
+    )
+
+
 def test_walk_two_months_sends_exactly_the_expected_emails_on_the_expected_days(
     mailoutbox_empty, make_milestone, member, coordinator, cluster
 ):

@@ -425,6 +425,7 @@ def make_many_due_reminders(cluster, *, milestones, people):
         Person(email=f"person-{n}@saxocell.test", name=f"Person {n}", password="!")
         for n in range(people)
     )
+    Membership.objects.bulk_create(Membership(person=person, cluster=cluster) for person in persons)
     created = Milestone.objects.bulk_create(
         Milestone(
             cluster=cluster,

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Subquery
 
 from milestones import dates
 from milestones.models import (
+    Membership,
     Milestone,
     Person,
     Reminder,
@@ -23,6 +24,7 @@ from milestones.models import (
     ReminderState,
     Responsibility,
     ResponsibilityRole,
+    Role,
     Status,
 )
 from milestones.reminders import wire
@@ -86,6 +88,45 @@ class Summary:
             self.missed += 1
 
 
+def _concern():
+    """For a reminder row: where its person stands now towards its milestone and cluster."""
+    person, milestone = OuterRef("person_id"), OuterRef("milestone_id")
+    cluster = OuterRef("milestone__cluster_id")
+    return {
+        "responsible": Exists(Responsibility.objects.filter(milestone=milestone, person=person)),
+        "leads": Exists(
+            Responsibility.objects.filter(
+                milestone=milestone, person=person, role=ResponsibilityRole.LEAD
+            )
+        ),
+        "member": Exists(Membership.objects.filter(cluster=cluster, person=person)),
+        "coordinates": Exists(
+            Membership.objects.filter(cluster=cluster, person=person, role=Role.COORDINATOR)
+        ),
+    }
+
+
+CONCERN = tuple(_concern())
+NO_LONGER_CONCERNED = "the person is no longer responsible for it, or left its cluster"
+
+
+def _still_concerned(reminder):
+    """Whether the row's person still has the milestone's reminders coming: a member of its
+    cluster and responsible for it (an overdue one: its lead or a coordinator).
+
+    Uses the row's ``concern`` when it was loaded with it, else asks the database.
+    """
+    concern = getattr(reminder, "concern", None)
+    if concern is None:
+        values = Reminder.objects.filter(pk=reminder.pk).annotate(**_concern())
+        concern = dict(zip(CONCERN, values.values_list(*CONCERN).get(), strict=True))
+    if not concern["member"]:
+        return False
+    if reminder.kind == ReminderKind.OVERDUE:
+        return concern["leads"] or concern["coordinates"]
+    return concern["responsible"]
+
+
 def _why_not_send(reminder, *, now):
     """The reason a claimed row must not go out any more, or None when it still should.
 
@@ -99,6 +140,11 @@ def _why_not_send(reminder, *, now):
         return ReminderState.SKIPPED, "the date changed since"
     if not wants_reminders(reminder.person):
         return ReminderState.SKIPPED, "the person wants no reminders"
+    if not _still_concerned(reminder):
+        return (
+            ReminderState.SKIPPED,
+            "the person is no longer responsible for it, or left its cluster",
+        )
     if reminder.kind == ReminderKind.BEFORE:
         tz = dates.zone(milestone.cluster.programme.time_zone)
         if now.astimezone(tz).date() > milestone.starts_on or has_begun(milestone, now=now, tz=tz):
@@ -175,11 +221,16 @@ def _look_ahead(*, now, size):
         rows = list(
             Reminder.objects.filter(pk__in=chosen)
             .select_related("milestone__cluster__programme", "person")
-            .annotate(lead_name=_lead_name("milestone_id"), has_newer=Exists(_closer_reminder()))
+            .annotate(
+                lead_name=_lead_name("milestone_id"),
+                has_newer=Exists(_closer_reminder()),
+                **_concern(),
+            )
             .order_by(*order)
         )
     for row in rows:
         row.milestone.lead_name = row.lead_name
+        row.concern = {name: getattr(row, name) for name in CONCERN}
     return rows
 
 
@@ -408,7 +459,7 @@ def _send_in_turn(reminder, *, now, mailer, summary, parts, ledger, ahead=None, 
         claimed = [reminder]
         if not unchanged:
             _load(claimed)
-            del reminder.has_newer
+            del reminder.has_newer, reminder.concern
         if reminder.person.reminder_mode == ReminderMode.DIGEST:
             claimed += list(
                 _claimable(now=now)
