@@ -264,7 +264,15 @@ def test_feed_revalidation_unchanged_is_304_in_two_queries(
 
 @pytest.mark.parametrize(
     "change",
-    ["milestone", "cluster name", "lead name", "new milestone", "cancelled", "revoked lead"],
+    [
+        "milestone",
+        "cluster name",
+        "lead name",
+        "new milestone",
+        "cancelled",
+        "revoked lead",
+        "leads swapped",
+    ],
 )
 def test_feed_revalidation_after_a_change_is_200_with_the_new_body(
     client, frozen, events, programme_feed, other_cluster, member, make_milestone, change
@@ -286,6 +294,8 @@ def test_feed_revalidation_after_a_change_is_200_with_the_new_body(
     elif change == "cancelled":
         events["phase"].status = Status.CANCELLED
         events["phase"].save()
+    elif change == "leads swapped":
+        swap_leads(events["strategy"], events["visit"])
     else:
         Responsibility.objects.filter(milestone=events["strategy"], role="lead").delete()
 
@@ -294,6 +304,55 @@ def test_feed_revalidation_after_a_change_is_200_with_the_new_body(
     assert response.status_code == 200
     assert response["ETag"] != etag
     assert response.content == uncached(raw_token)
+
+
+def swap_leads(one, other):
+    """The two milestones' leads swapped as the admin's page of people responsible does it:
+    each row saved on its own, the milestones not."""
+    first = Responsibility.objects.get(milestone=one, role="lead")
+    second = Responsibility.objects.get(milestone=other, role="lead")
+    first.person, second.person = second.person, first.person
+    first.save()
+    second.save()
+
+
+def last_modified(body):
+    calendar = vobject.readOne(body.decode(), validate=True)
+    return {event.summary.value: event.last_modified.value for event in calendar.vevent_list}
+
+
+@pytest.mark.parametrize(
+    ("change", "moved"),
+    [
+        ("cluster name", {"Other: Other strategy"}),
+        ("lead name", {"SaxoCell: Strategy; with, commas", "SaxoCell: Jury meeting"}),
+        ("leads swapped", {"SaxoCell: Strategy; with, commas", "SaxoCell: On-site visit"}),
+    ],
+)
+def test_feed_event_shown_with_a_new_name_has_a_new_last_change(
+    client, frozen, events, programme_feed, other_cluster, member, change, moved
+):
+    # Calendar clients that go by LAST-MODIFIED (and DTSTAMP) would keep the old text.
+    _token, raw_token = programme_feed
+    before = last_modified(fetch(client, raw_token).content)
+    frozen.shift(60)
+    if change == "cluster name":
+        other_cluster.name = "Other"
+        other_cluster.save()
+    elif change == "lead name":
+        member.name = "Maxine Member"
+        member.save()
+    else:
+        swap_leads(events["strategy"], events["visit"])
+
+    after = last_modified(fetch(client, raw_token).content)
+
+    # ``moved``: how the titles of the events that changed begin (the cluster's name first).
+    changed = NOW + datetime.timedelta(seconds=60)
+    shown_anew = {summary for summary in after if summary.startswith(tuple(moved))}
+    assert {summary for summary, moment in after.items() if moment == changed} == shown_anew
+    assert len(shown_anew) == len(moved)
+    assert sorted(before.values()) == [NOW] * 5
 
 
 def test_feed_revalidation_after_cancelled_expiry_drops_the_event(

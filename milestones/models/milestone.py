@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Q, Value, When
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -363,3 +365,45 @@ class Responsibility(models.Model):
             raise ValidationError(
                 {"person": _("Only members of the milestone's cluster can be responsible for it.")}
             )
+
+
+# A milestone's calendar event and reminder emails show its cluster's name and its lead's
+# name: a change to either is a change to the milestone (its LAST-MODIFIED, DTSTAMP and the
+# feed's ETag move), as an edit through the milestone's page already is.
+
+
+def touch_milestones(milestones):
+    """Move the ``updated_at`` of the milestones of a queryset to now."""
+    milestones.update(updated_at=timezone.now())
+
+
+@receiver([post_save, post_delete], sender=Responsibility)
+def _responsibility_changed(sender, instance, **kwargs):
+    touch_milestones(Milestone.objects.filter(pk=instance.milestone_id))
+
+
+@receiver(pre_save, sender=Cluster)
+@receiver(pre_save, sender=Person)
+def _note_name_before(sender, instance, update_fields=None, **kwargs):
+    if instance.pk is None or (update_fields is not None and "name" not in update_fields):
+        instance._name_before = None
+        return
+    instance._name_before = sender.objects.filter(pk=instance.pk).values_list("name").first()
+
+
+@receiver(post_save, sender=Cluster)
+def _cluster_saved(sender, instance, created, **kwargs):
+    before = getattr(instance, "_name_before", None)
+    if before is not None and before[0] != instance.name:
+        touch_milestones(Milestone.objects.filter(cluster=instance))
+
+
+@receiver(post_save, sender=Person)
+def _person_saved(sender, instance, created, **kwargs):
+    before = getattr(instance, "_name_before", None)
+    if before is not None and before[0] != instance.name:
+        touch_milestones(
+            Milestone.objects.filter(
+                responsibilities__person=instance, responsibilities__role=ResponsibilityRole.LEAD
+            )
+        )
