@@ -400,8 +400,34 @@ def test_send_reminders_command_dry_run_sends_and_writes_nothing(smtp, due_on_9_
 
     call_command("send_reminders", "--dry-run", "--now", "2024-04-09T08:00+02:00", stdout=out)
 
-    assert out.getvalue() == "dry run, would have: sent 1, failed 0, skipped 0, missed 2\n"
+    assert out.getvalue().splitlines() == [
+        "would send to member@saxocell.test: Cluster strategy (before, 7 days before)",
+        "dry run, would have: sent 1, failed 0, skipped 0, missed 2",
+    ]
     assert (smtp.handler.received, Reminder.objects.count()) == ([], 0)
+
+
+def test_send_reminders_command_dry_run_says_what_the_round_would_do(
+    smtp, three_due_on_9_april, member, coordinator
+):
+    # Planned earlier and pending: one milestone done since, one still to go. A digest
+    # reader's new reminder waits for the next morning.
+    with time_machine.travel(berlin(2024, 4, 9, 7, 0), tick=False):
+        reminders.plan_due_reminders(now=berlin(2024, 4, 9, 8, 0))
+    Milestone.objects.filter(title="Budget plan").update(status="done")
+    Person.objects.filter(pk=coordinator.pk).update(reminder_mode="digest")
+    Responsibility.objects.create(milestone=three_due_on_9_april[0], person=coordinator)
+    out = io.StringIO()
+
+    call_command("send_reminders", "--dry-run", "--now", "2024-04-09T10:00+02:00", stdout=out)
+    real = run(berlin(2024, 4, 9, 10, 0))
+
+    assert out.getvalue().splitlines() == [
+        "would send to member@saxocell.test: Cluster strategy (before, 7 days before)",
+        "would send to member@saxocell.test: Progress report (before, 7 days before)",
+        "dry run, would have: sent 2, failed 0, skipped 1, missed 2",
+    ]
+    assert real == "sent 2, failed 0, skipped 1, missed 2"
 
 
 def test_send_reminders_command_exits_non_zero_when_something_failed(smtp, due_on_9_april):

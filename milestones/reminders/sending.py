@@ -71,6 +71,8 @@ class Summary:
     skipped: int = 0
     missed: int = 0
     dry_run: bool = False
+    # A dry run's list of the reminders it would send.
+    emails: list = dataclasses.field(default_factory=list)
 
     def __str__(self):
         prefix = "dry run, would have: " if self.dry_run else ""
@@ -547,6 +549,46 @@ def _send_in_turn(reminder, *, now, mailer, summary, parts, ledger, ahead=None, 
     return following_ahead
 
 
+def _dry_run(*, now, summary):
+    """Count what a round at ``now`` would do, and list in ``summary.emails`` each reminder it
+    would send: to whom, what, which kind. Writes nothing.
+
+    What the plan adds waits, as the round would, for a digest's hour; the rows already in
+    the ledger go through the same checks as in a round (done, moved, no longer concerned).
+    """
+
+    def would_send(reminder):
+        summary.sent += 1
+        summary.emails.append(
+            f"{reminder.person.email}: {reminder.milestone.title} "
+            f"({reminder.kind}, {reminder.lead_days} days before)"
+            if reminder.kind == ReminderKind.BEFORE
+            else f"{reminder.person.email}: {reminder.milestone.title} ({reminder.kind})"
+        )
+
+    for due in due_reminders(now=now):
+        if due.state != ReminderState.PENDING:
+            summary.count(due.state)
+        elif (due.first_attempt_at or due.due_at) <= now:
+            would_send(due)
+    pending = Reminder.objects.filter(state=ReminderState.PENDING, next_attempt_at__lte=now)
+    rows = list(pending.order_by("next_attempt_at", "pk").values_list("pk", flat=True))
+    for start in range(0, len(rows), 500):
+        loaded = list(
+            Reminder.objects.filter(pk__in=rows[start : start + 500])
+            .select_related("milestone__cluster__programme", "person")
+            .annotate(has_newer=Exists(_closer_reminder()), **_concern())
+            .order_by("next_attempt_at", "pk")
+        )
+        for row in loaded:
+            row.concern = {name: getattr(row, name) for name in CONCERN}
+            verdict = _why_not_send(row, now=now)
+            if verdict is None:
+                would_send(row)
+            else:
+                summary.count(verdict[0])
+
+
 def send_due_reminders(*, now, dry_run=False, look_ahead=50, summary=None):
     """Plan what ``now`` calls for, then send every pending reminder that is due.
 
@@ -559,14 +601,7 @@ def send_due_reminders(*, now, dry_run=False, look_ahead=50, summary=None):
     if summary is None:
         summary = Summary(dry_run=dry_run)
     if dry_run:
-        for due in due_reminders(now=now):
-            if due.state == ReminderState.PENDING:
-                summary.sent += 1
-            else:
-                summary.count(due.state)
-        summary.sent += Reminder.objects.filter(
-            state=ReminderState.PENDING, next_attempt_at__lte=now
-        ).count()
+        _dry_run(now=now, summary=summary)
         return summary
 
     plan_due_reminders(now=now, summary=summary)

@@ -52,6 +52,8 @@ class Command(BaseCommand):
             raise CommandError("--now and --loop do not go together: a loop runs in real time.")
         if not loop:
             summary = send_due_reminders(now=now or timezone.now(), dry_run=dry_run)
+            for line in summary.emails:
+                self.stdout.write(f"would send to {line}")
             self.stdout.write(str(summary))
             if summary.failed:
                 raise SystemExit(1)
