@@ -463,6 +463,7 @@ def test_feed_is_named_and_written_in_its_persons_language(client, make_mileston
         "C4F Tracker: Meine Meilensteine",
         ["Cluster strategy (fällig 12:00)"],
     )
+    assert response["Content-Language"] == "de"
 
 
 def test_feed_name_with_comma_semicolon_and_backslash_reads_the_same_everywhere(

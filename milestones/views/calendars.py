@@ -59,6 +59,8 @@ def feed(request, token):
         response = HttpResponse(b"" if request.method == "HEAD" else body)
         response["Content-Type"] = CALENDAR_CONTENT_TYPE
         response["Content-Length"] = str(len(body))
+        # The feed's language is its person's, whatever the client's Accept-Language.
+        response["Content-Language"] = feed_token.person.language
     response["ETag"] = _feed_etag(feed_token.content_hash)
     response["Last-Modified"] = http_date(feed_token.content_changed_at.timestamp())
     _calendar_headers(response)
