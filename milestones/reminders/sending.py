@@ -112,6 +112,11 @@ CONCERN = tuple(_concern())
 NO_LONGER_CONCERNED = "the person is no longer responsible for it, or left its cluster"
 
 
+def _keep_concern(row):
+    """A row loaded with ``_concern()``'s annotations keeps them together, as ``concern``."""
+    row.concern = {name: getattr(row, name) for name in CONCERN}
+
+
 def _still_concerned(reminder):
     """Whether the row's person still has the milestone's reminders coming: a member of its
     cluster and responsible for it (an overdue one: its lead or a coordinator).
@@ -143,10 +148,7 @@ def _why_not_send(reminder, *, now):
     if not wants_reminders(reminder.person):
         return ReminderState.SKIPPED, "the person wants no reminders"
     if not _still_concerned(reminder):
-        return (
-            ReminderState.SKIPPED,
-            "the person is no longer responsible for it, or left its cluster",
-        )
+        return ReminderState.SKIPPED, NO_LONGER_CONCERNED
     if reminder.kind == ReminderKind.BEFORE:
         tz = dates.zone(milestone.cluster.programme.time_zone)
         if now.astimezone(tz).date() > milestone.starts_on or has_begun(milestone, now=now, tz=tz):
@@ -232,7 +234,7 @@ def _look_ahead(*, now, size):
         )
     for row in rows:
         row.milestone.lead_name = row.lead_name
-        row.concern = {name: getattr(row, name) for name in CONCERN}
+        _keep_concern(row)
     return rows
 
 
@@ -581,7 +583,7 @@ def _dry_run(*, now, summary):
             .order_by("next_attempt_at", "pk")
         )
         for row in loaded:
-            row.concern = {name: getattr(row, name) for name in CONCERN}
+            _keep_concern(row)
             verdict = _why_not_send(row, now=now)
             if verdict is None:
                 would_send(row)
