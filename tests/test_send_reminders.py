@@ -519,6 +519,20 @@ def test_four_workers_at_once_send_each_reminder_exactly_once(transactional_db, 
 
 
 @pytest.mark.postgres_only
+def test_three_workers_at_once_send_each_digest_as_one_email(transactional_db, smtp, cluster):
+    make_many_due_reminders(cluster, milestones=2, people=100)
+    Person.objects.update(reminder_mode="digest")
+
+    workers = [worker(smtp.port) for _ in range(3)]
+    outputs = [process.communicate(timeout=300) for process in workers]
+
+    recipients = [message["To"] for message in smtp.handler.messages()]
+    assert [process.returncode for process in workers] == [0, 0, 0], outputs
+    assert (len(recipients), len(set(recipients))) == (100, 100)
+    assert Reminder.objects.filter(lead_days=7, state=ReminderState.SENT).count() == 200
+
+
+@pytest.mark.postgres_only
 def test_worker_killed_mid_run_loses_no_reminder(transactional_db, smtp, cluster):
     expected = make_many_due_reminders(cluster, milestones=20, people=60)
     doomed = worker(smtp.port)

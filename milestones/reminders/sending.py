@@ -426,6 +426,14 @@ def _step_ahead(ahead, step, mailer):
     return ahead
 
 
+def _digest_is_ours(reminder):
+    """Lock the row's person for this transaction unless another worker holds them, so that
+    one worker at a time writes a person's digest (each worker would otherwise send the rows
+    it had claimed as emails of their own). SQLite has one worker: always ours there."""
+    person = Person.objects.select_for_update(skip_locked=True).filter(pk=reminder.person_id)
+    return bool(list(person.values_list("pk", flat=True)))
+
+
 def _abandon(ahead, mailer):
     try:
         ahead.exchange.abandon()
@@ -465,9 +473,20 @@ def _send_in_turn(reminder, *, now, mailer, summary, parts, ledger, ahead=None, 
             _load(claimed)
             del reminder.has_newer, reminder.concern
         if reminder.person.reminder_mode == ReminderMode.DIGEST:
+            if not _digest_is_ours(reminder):
+                # Another worker is writing this person's digest: it takes this row along.
+                if ahead is not None:
+                    _abandon(ahead, mailer)
+                return None
+            # The person's other due rows, waited for rather than skipped when locked: only a
+            # look-ahead's short transaction can hold them now, no other digest.
             claimed += list(
-                _claimable(now=now)
-                .filter(person_id=reminder.person_id)
+                Reminder.objects.select_for_update(of=("self",))
+                .filter(
+                    state=ReminderState.PENDING,
+                    next_attempt_at__lte=now,
+                    person_id=reminder.person_id,
+                )
                 .exclude(pk=reminder.pk)
                 .order_by("due_at", "pk")
             )
