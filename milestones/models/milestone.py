@@ -377,15 +377,19 @@ def touch_milestones(milestones):
     milestones.update(updated_at=timezone.now())
 
 
+# Not while a backup is loaded (``raw``): the rows come back exactly as they were saved.
+
+
 @receiver([post_save, post_delete], sender=Responsibility)
-def _responsibility_changed(sender, instance, **kwargs):
-    touch_milestones(Milestone.objects.filter(pk=instance.milestone_id))
+def _responsibility_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        touch_milestones(Milestone.objects.filter(pk=instance.milestone_id))
 
 
 @receiver(pre_save, sender=Cluster)
 @receiver(pre_save, sender=Person)
-def _note_name_before(sender, instance, update_fields=None, **kwargs):
-    if instance.pk is None or (update_fields is not None and "name" not in update_fields):
+def _note_name_before(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or instance.pk is None or (update_fields is not None and "name" not in update_fields):
         instance._name_before = None
         return
     instance._name_before = sender.objects.filter(pk=instance.pk).values_list("name").first()
