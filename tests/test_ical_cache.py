@@ -280,11 +280,22 @@ def test_feed_revalidation_after_a_change_is_200_with_the_new_body(
     _token, raw_token = programme_feed
     etag = fetch(client, raw_token)["ETag"]
     frozen.shift(60)
+    make_change(change, events, other_cluster, member, make_milestone)
+
+    response = fetch(client, raw_token, if_none_match=etag)
+
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+    assert response.content == uncached(raw_token)
+
+
+def make_change(change, events, other_cluster, member, make_milestone):
+    """One of the changes a feed must show (``events``: the fixture's milestones)."""
     if change == "milestone":
         events["jury"].location = "Berlin"
         events["jury"].save()
     elif change == "cluster name":
-        other_cluster.name = "Renamed"
+        other_cluster.name = "Other"
         other_cluster.save()
     elif change == "lead name":
         member.name = "Maxine Member"
@@ -298,12 +309,6 @@ def test_feed_revalidation_after_a_change_is_200_with_the_new_body(
         swap_leads(events["strategy"], events["visit"])
     else:
         Responsibility.objects.filter(milestone=events["strategy"], role="lead").delete()
-
-    response = fetch(client, raw_token, if_none_match=etag)
-
-    assert response.status_code == 200
-    assert response["ETag"] != etag
-    assert response.content == uncached(raw_token)
 
 
 def swap_leads(one, other):
@@ -330,20 +335,13 @@ def last_modified(body):
     ],
 )
 def test_feed_event_shown_with_a_new_name_has_a_new_last_change(
-    client, frozen, events, programme_feed, other_cluster, member, change, moved
+    client, frozen, events, programme_feed, other_cluster, member, make_milestone, change, moved
 ):
     # Calendar clients that go by LAST-MODIFIED (and DTSTAMP) would keep the old text.
     _token, raw_token = programme_feed
     before = last_modified(fetch(client, raw_token).content)
     frozen.shift(60)
-    if change == "cluster name":
-        other_cluster.name = "Other"
-        other_cluster.save()
-    elif change == "lead name":
-        member.name = "Maxine Member"
-        member.save()
-    else:
-        swap_leads(events["strategy"], events["visit"])
+    make_change(change, events, other_cluster, member, make_milestone)
 
     after = last_modified(fetch(client, raw_token).content)
 

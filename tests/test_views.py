@@ -652,6 +652,21 @@ def test_edit_errors_next_to_fields_and_nothing_lost(client, coordinator, make_m
     assert milestone.title == "Cluster strategy"
 
 
+def post_meeting_time(client, milestone, starts_on, starts_at, ends_at, **changes):
+    """The milestone edited into a jury meeting on that day, at those times."""
+    return client.post(
+        f"/milestones/{milestone.pk}/edit/",
+        milestone_post(
+            kind=Kind.JURY_MEETING,
+            date_form="day-with-time",
+            starts_on=starts_on,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            **changes,
+        ),
+    )
+
+
 @pytest.mark.parametrize(
     ("starts_on", "starts_at", "ends_at", "field", "time"),
     [
@@ -666,16 +681,8 @@ def test_edit_refuses_a_time_the_clocks_skip_and_loses_nothing(
     milestone = make_milestone(kind=Kind.JURY_MEETING)
     client.force_login(coordinator)
 
-    response = client.post(
-        f"/milestones/{milestone.pk}/edit/",
-        milestone_post(
-            kind=Kind.JURY_MEETING,
-            date_form="day-with-time",
-            starts_on=starts_on,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            title="Jury rehearsal",
-        ),
+    response = post_meeting_time(
+        client, milestone, starts_on, starts_at, ends_at, title="Jury rehearsal"
     )
 
     assert response.status_code == 200
@@ -695,16 +702,7 @@ def test_edit_takes_a_time_of_the_night_summer_time_ends(client, coordinator, ma
     milestone = make_milestone(kind=Kind.JURY_MEETING)
     client.force_login(coordinator)
 
-    response = client.post(
-        f"/milestones/{milestone.pk}/edit/",
-        milestone_post(
-            kind=Kind.JURY_MEETING,
-            date_form="day-with-time",
-            starts_on="2024-10-27",
-            starts_at="02:30",
-            ends_at="03:15",
-        ),
-    )
+    response = post_meeting_time(client, milestone, "2024-10-27", "02:30", "03:15")
 
     assert response.status_code == 302
     milestone.refresh_from_db()

@@ -112,11 +112,6 @@ CONCERN = tuple(_concern())
 NO_LONGER_CONCERNED = "the person is no longer responsible for it, or left its cluster"
 
 
-def _keep_concern(row):
-    """A row loaded with ``_concern()``'s annotations keeps them together, as ``concern``."""
-    row.concern = {name: getattr(row, name) for name in CONCERN}
-
-
 def _still_concerned(reminder):
     """Whether the row's person still has the milestone's reminders coming: a member of its
     cluster and responsible for it (an overdue one: its lead or a coordinator).
@@ -209,6 +204,28 @@ def _load(reminders):
         reminder.person = people[reminder.person_id]
 
 
+DUE_ORDER = ("next_attempt_at", "pk")
+
+
+def _loaded(pks):
+    """The rows of these keys in due order, with their milestone (and its lead's name), their
+    person, ``has_newer`` and ``concern``: all that checking and building their emails needs."""
+    rows = list(
+        Reminder.objects.filter(pk__in=pks)
+        .select_related("milestone__cluster__programme", "person")
+        .annotate(
+            lead_name=_lead_name("milestone_id"),
+            has_newer=Exists(_closer_reminder()),
+            **_concern(),
+        )
+        .order_by(*DUE_ORDER)
+    )
+    for row in rows:
+        row.milestone.lead_name = row.lead_name
+        row.concern = {name: getattr(row, name) for name in CONCERN}
+    return rows
+
+
 def _look_ahead(*, now, size):
     """The next due rows that no other worker holds, loaded with what their emails need.
 
@@ -216,26 +233,12 @@ def _look_ahead(*, now, size):
     when its turn comes (``_send_in_turn``). Loading a few dozen rows in one query spares
     each email its own queries for the milestone, its lead, the person and the ledger.
     """
-    order = ("next_attempt_at", "pk")
     with transaction.atomic():
         # The rows first, through the index reminder_due, then what they need. In one query,
         # PostgreSQL joined every due row before it sorted and took the first few, when its
         # statistics did not know yet of the thousands of rows a plan had just written.
-        chosen = list(_claimable(now=now).order_by(*order).values_list("pk", flat=True)[:size])
-        rows = list(
-            Reminder.objects.filter(pk__in=chosen)
-            .select_related("milestone__cluster__programme", "person")
-            .annotate(
-                lead_name=_lead_name("milestone_id"),
-                has_newer=Exists(_closer_reminder()),
-                **_concern(),
-            )
-            .order_by(*order)
-        )
-    for row in rows:
-        row.milestone.lead_name = row.lead_name
-        _keep_concern(row)
-    return rows
+        chosen = list(_claimable(now=now).order_by(*DUE_ORDER).values_list("pk", flat=True)[:size])
+        return _loaded(chosen)
 
 
 class _Mailer:
@@ -593,16 +596,9 @@ def _dry_run(*, now, summary):
         elif (due.first_attempt_at or due.due_at) <= now:
             would_send(due)
     pending = Reminder.objects.filter(state=ReminderState.PENDING, next_attempt_at__lte=now)
-    rows = list(pending.order_by("next_attempt_at", "pk").values_list("pk", flat=True))
-    for start in range(0, len(rows), 500):
-        loaded = list(
-            Reminder.objects.filter(pk__in=rows[start : start + 500])
-            .select_related("milestone__cluster__programme", "person")
-            .annotate(has_newer=Exists(_closer_reminder()), **_concern())
-            .order_by("next_attempt_at", "pk")
-        )
-        for row in loaded:
-            _keep_concern(row)
+    pks = list(pending.order_by(*DUE_ORDER).values_list("pk", flat=True))
+    for start in range(0, len(pks), 500):
+        for row in _loaded(pks[start : start + 500]):
             verdict = _why_not_send(row, now=now)
             if verdict is None:
                 would_send(row)
