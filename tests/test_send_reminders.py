@@ -776,6 +776,38 @@ def test_send_due_reminders_milestone_done_after_the_look_ahead_is_not_sent(smtp
     )
 
 
+@pytest.mark.parametrize("change", ["taken off the milestone", "left the cluster"])
+def test_send_due_reminders_person_no_longer_concerned_after_the_look_ahead_is_not_sent(
+    smtp, due_on_9_april, member, change
+):
+    # The change lands between the round's look-ahead and its claim of the row.
+    with time_machine.travel(berlin(2024, 4, 9), tick=False):
+        now = timezone.now()
+        reminders.plan_due_reminders(now=now)
+        [looked_ahead] = sending._look_ahead(now=now, size=10)
+        if change == "taken off the milestone":
+            due_on_9_april.responsibilities.filter(person=member).delete()
+        else:
+            member.memberships.get().delete()
+        summary = reminders.Summary()
+        sending._send_in_turn(
+            looked_ahead,
+            now=now,
+            mailer=sending._Mailer(),
+            summary=summary,
+            parts=reminders.MessageParts(),
+            ledger=sending._Ledger(),
+        )
+
+    row = Reminder.objects.get(lead_days=7)
+    assert (str(summary), row.state, row.last_error, smtp.handler.received) == (
+        "sent 0, failed 0, skipped 1, missed 0",
+        ReminderState.SKIPPED,
+        sending.NO_LONGER_CONCERNED,
+        [],
+    )
+
+
 @pytest.fixture
 def three_due_on_9_april(make_milestone, member):
     """Three deadlines on 16 April 2024 led by the member: three emails on 9 April 08:00."""

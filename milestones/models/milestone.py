@@ -386,6 +386,17 @@ def _responsibility_changed(sender, instance, raw=False, **kwargs):
         touch_milestones(Milestone.objects.filter(pk=instance.milestone_id))
 
 
+# A reminder goes only to a member of its milestone's cluster (an overdue one: to a lead or a
+# coordinator). A round checks that its looked-ahead rows' people are unchanged when it claims
+# them, by their ``updated_at``: joining, leaving or changing role in a cluster moves it.
+
+
+@receiver([post_save, post_delete], sender=Membership)
+def _membership_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        Person.objects.filter(pk=instance.person_id).update(updated_at=timezone.now())
+
+
 @receiver(pre_save, sender=Cluster)
 @receiver(pre_save, sender=Person)
 def _note_name_before(sender, instance, raw=False, update_fields=None, **kwargs):
