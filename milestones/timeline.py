@@ -10,12 +10,29 @@ from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from milestones.dates import Form
+from milestones.dates import Form, format_time
 from milestones.models import Status
 
 
-def countdown(milestone, *, today):
-    """How far away a milestone is, in words: "in 12 days", "today", "3 days overdue"."""
+def cut_off_passed(when, *, now, tz):
+    """Whether a deadline with a cut-off time is past it (on its day it is overdue from then)."""
+    starts = when.starts(tz)
+    return when.is_deadline and starts is not None and now >= starts
+
+
+def is_overdue(milestone, *, today, passed=False):
+    """Whether an open milestone is over: its last day is gone, or its cut-off (``passed``)."""
+    if milestone.status in (Status.DONE, Status.CANCELLED):
+        return False
+    return passed or milestone.is_over(today=today)
+
+
+def countdown(milestone, *, today, passed=False):
+    """How far away a milestone is, in words: "in 12 days", "today", "3 days overdue".
+
+    ``passed``: the deadline's cut-off time has passed (``cut_off_passed``); on its day it
+    then reads "overdue since 12:00", not "today".
+    """
     when = milestone.when
     first, last = when.starts_on, when.last_day
     is_window = when.form == Form.WINDOW
@@ -35,6 +52,8 @@ def countdown(milestone, *, today):
             return ngettext("%(count)d day ago", "%(count)d days ago", days) % {"count": days}
         return ngettext("%(count)d day overdue", "%(count)d days overdue", days) % {"count": days}
     if first == last:
+        if passed and not finished:
+            return _("overdue since %(time)s") % {"time": format_time(when.starts_at)}
         return _("today")
     days = (last - today).days
     if days == 0:

@@ -224,6 +224,47 @@ def test_dashboard_soonest_first_with_countdown_overdue_and_lead(
     ]
 
 
+def test_dashboard_deadline_of_today_is_overdue_once_its_cut_off_time_has_passed(
+    client, coordinator, make_milestone
+):
+    with time_machine.travel(MARCH_21, tick=False):
+        make_milestone(title="Early", starts_on=MARCH_21.date(), starts_at=datetime.time(8, 0))
+        make_milestone(title="Late", starts_on=MARCH_21.date(), starts_at=datetime.time(17, 0))
+        make_milestone(
+            title="Jury",
+            kind=Kind.JURY_MEETING,
+            starts_on=MARCH_21.date(),
+            starts_at=datetime.time(8, 30),
+            ends_at=datetime.time(10, 0),
+        )
+    client.force_login(coordinator)
+
+    def rows_at(hour, minute=0):
+        with time_machine.travel(MARCH_21.replace(hour=hour, minute=minute), tick=False):
+            return texts(client.get("/"), ".due .countdown")
+
+    # A meeting that has begun is under way, not overdue: only deadlines have a cut-off.
+    assert rows_at(7, 59) == ["today", "today", "today"]
+    assert rows_at(9) == ["⚠ overdue since 08:00", "today", "today"]
+    assert rows_at(17) == ["⚠ overdue since 08:00", "today", "⚠ overdue since 17:00"]
+
+
+def test_milestone_page_deadline_of_today_is_overdue_once_its_cut_off_time_has_passed(
+    client, member, make_milestone
+):
+    with time_machine.travel(MARCH_21, tick=False):
+        strategy = make_milestone(starts_on=MARCH_21.date(), starts_at=datetime.time(12, 0))
+    client.force_login(member)
+
+    def countdown_at(hour):
+        with time_machine.travel(MARCH_21.replace(hour=hour), tick=False):
+            return texts(client.get(f"/milestones/{strategy.pk}/"), ".milestone-when .countdown")
+
+    member.language = Language.GERMAN
+    member.save()
+    assert (countdown_at(11), countdown_at(12)) == (["heute"], ["⚠ überfällig seit 12:00"])
+
+
 def test_dashboard_many_open_milestones_shows_the_soonest_hundred(
     client, frozen, coordinator, make_milestone
 ):

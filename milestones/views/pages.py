@@ -1,5 +1,6 @@
 """The pages people read: the dashboard, a cluster's timeline, a milestone."""
 
+import datetime
 import functools
 
 from django.db.models import Count, FilteredRelation, Q
@@ -10,6 +11,7 @@ from django.views.generic import DetailView, TemplateView
 from milestones import dates, fragments, plan, prepared, timeline
 from milestones.forms import InvitationForm, StatusForm
 from milestones.models import (
+    DEADLINE_KINDS,
     Cluster,
     Membership,
     Milestone,
@@ -83,9 +85,13 @@ class DashboardView(PersonMixin, TemplateView):
         context["more"] = len(rows) > self.limit
         context["limit"] = self.limit
         person_id = person.pk
+        now = timezone.now()
         context["rows"] = fragments.render_joined(
             "milestones/_due_row.html",
-            [due_row(values, today=today, person_id=person_id) for values in rows[: self.limit]],
+            [
+                due_row(values, today=today, now=now, person_id=person_id)
+                for values in rows[: self.limit]
+            ],
         )
         clusters = tuple(
             prepared.values_rows(
@@ -127,26 +133,51 @@ DUE_ROW_FIELDS = (
     "lead_responsibility__person_id",
     "lead_responsibility__person__name",
     "lead_responsibility__person__email",
+    "cluster__programme__time_zone",
 )
 
 
 LEAD_ID = DUE_ROW_FIELDS.index("lead_responsibility__person_id")
+DAY_ID = DUE_ROW_FIELDS.index("starts_on")
+TIME_ID = DUE_ROW_FIELDS.index("starts_at")
+TENTATIVE_ID = DUE_ROW_FIELDS.index("is_tentative")
+KIND_ID = DUE_ROW_FIELDS.index("kind")
+ZONE_ID = DUE_ROW_FIELDS.index("cluster__programme__time_zone")
 
 
-def due_row(values, *, today, person_id):
+def _cut_off_passed(values, *, today, now):
+    """Whether the row is a deadline of today whose cut-off time, in its programme's time
+    zone, has passed (the few rows of today with a time are the only ones to look at)."""
+    if (
+        values[DAY_ID] != today
+        or values[TIME_ID] is None
+        or values[TENTATIVE_ID]
+        or values[KIND_ID] not in DEADLINE_KINDS
+    ):
+        return False
+    try:
+        tz = dates.zone(values[ZONE_ID])
+    except dates.UnknownTimeZone:
+        tz = timezone.get_current_timezone()
+    return now >= datetime.datetime.combine(values[DAY_ID], values[TIME_ID], tzinfo=tz)
+
+
+def due_row(values, *, today, now, person_id):
     """A dashboard row for ``fragments.render_joined``: what it depends on, how to render it.
 
     ``values`` are the row's ``DUE_ROW_FIELDS``; besides them the row depends on the day it
-    counts from and on whether the person asking leads the milestone.
+    counts from, on whether a deadline of that day is past its cut-off time, and on whether
+    the person asking leads the milestone.
     """
     leads = values[LEAD_ID] == person_id
+    passed = _cut_off_passed(values, today=today, now=now)
     return (
-        (values, today, leads),
-        functools.partial(due_row_context, values, today=today, leads=leads),
+        (values, today, passed, leads),
+        functools.partial(due_row_context, values, today=today, passed=passed, leads=leads),
     )
 
 
-def due_row_context(values, *, today, leads):
+def due_row_context(values, *, today, passed, leads):
     """The context of milestones/_due_row.html."""
     row = dict(zip(DUE_ROW_FIELDS, values, strict=True))
     milestone = Milestone(
@@ -163,8 +194,8 @@ def due_row_context(values, *, today, leads):
         "milestone": milestone,
         "lead": lead,
         "leads": leads,
-        "countdown": timeline.countdown(milestone, today=today),
-        "overdue": milestone.is_over(today=today),
+        "countdown": timeline.countdown(milestone, today=today, passed=passed),
+        "overdue": timeline.is_overdue(milestone, today=today, passed=passed),
     }
 
 
@@ -272,5 +303,10 @@ class MilestoneView(PersonMixin, DetailView):
         context["can_update_status"] = self.access.can_update_status(milestone)
         if context["can_update_status"]:
             context["status_form"] = StatusForm(initial={"status": milestone.status})
-        context["countdown"] = timeline.countdown(milestone, today=timezone.localdate())
+        tz = milestone.time_zone() or timezone.get_current_timezone()
+        now = timezone.now()
+        passed = timeline.cut_off_passed(milestone.when, now=now, tz=tz)
+        today = now.astimezone(tz).date()
+        context["countdown"] = timeline.countdown(milestone, today=today, passed=passed)
+        context["overdue"] = timeline.is_overdue(milestone, today=today, passed=passed)
         return context
