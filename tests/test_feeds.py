@@ -373,6 +373,60 @@ def test_subscriptions_create_shows_new_address_once(client, member):
     assert client.get(url.removeprefix("http://127.0.0.1:8000")).status_code == 200
 
 
+def test_subscriptions_form_sent_again_creates_no_second_address(client, member):
+    # The page that shows a new address answers a POST: a reload, or Back and Forward, sends
+    # the same form again.
+    client.force_login(member)
+    page = client.get(reverse("milestones:subscriptions"))
+    key = page.context["form"]["form_key"].value()
+    form = {"feed": "mine", "name": "Laptop", "form_key": key}
+
+    first = client.post(reverse("milestones:subscriptions"), form)
+    again = client.post(reverse("milestones:subscriptions"), form, follow=True)
+
+    assert (first.status_code, "new_url" in first.context) == (200, True)
+    assert FeedToken.objects.filter(person=member).count() == 1
+    assert again.redirect_chain == [("/calendar-feeds/", 302)]
+    assert "new_url" not in again.context
+    assert [str(m) for m in again.context["messages"]] == [
+        "This form was sent before, and its address was created then. An address is shown "
+        "only once: if you did not copy it, revoke it below and create a new one."
+    ]
+    # The next form shown has a key of its own.
+    assert first.context["form"]["form_key"].value() != key
+
+
+def test_subscriptions_forms_of_their_own_create_an_address_each(client, member):
+    client.force_login(member)
+
+    for _ in range(2):
+        key = client.get(reverse("milestones:subscriptions")).context["form"]["form_key"].value()
+        client.post(reverse("milestones:subscriptions"), {"feed": "mine", "form_key": key})
+
+    assert FeedToken.objects.filter(person=member).count() == 2
+
+
+def test_subscriptions_page_lists_addresses_with_dates_as_other_pages_write_them(
+    client, member, mine
+):
+    token, _raw_token = mine
+    with time_machine.travel(datetime.datetime(2024, 3, 21, 9, 30, tzinfo=datetime.UTC)):
+        feeds.revoke_feed_token(token=token)
+    FeedToken.objects.filter(pk=token.pk).update(
+        created_at=datetime.datetime(2024, 3, 1, 7, 5, tzinfo=datetime.UTC)
+    )
+    client.force_login(member)
+
+    page = client.get(reverse("milestones:subscriptions")).content.decode()
+
+    assert "<title>Calendar feeds · C4F Tracker</title>" in page
+    # In the table's own scrolling box: a phone scrolls the table, not the page.
+    assert '<div class="overflow-auto">\n  <table>' in page
+    assert "<td>1 March 2024, 08:05</td>" in page
+    assert "<td>never</td>" in page
+    assert "revoked 21 March 2024, 10:30" in page
+
+
 def test_subscriptions_create_for_foreign_cluster_is_invalid(client, member, other_cluster):
     client.force_login(member)
 

@@ -48,8 +48,12 @@ def may_subscribe(*, person, scope, cluster=None, programme=None):
     return False
 
 
-def issue_feed_token(*, person, scope, cluster=None, programme=None, name=""):
-    """Create a token for one of the person's feeds; return it and its secret (shown once)."""
+def issue_feed_token(*, person, scope, cluster=None, programme=None, name="", form_key=None):
+    """Create a token for one of the person's feeds; return it and its secret (shown once).
+
+    ``form_key``: the key of the form that asks for it, unique among tokens (an IntegrityError
+    when that form created one already).
+    """
     if not may_subscribe(person=person, scope=scope, cluster=cluster, programme=programme):
         raise NoFeedAccess(_("%(person)s may not subscribe to this feed.") % {"person": person})
     raw_token = secrets.token_urlsafe(32)
@@ -60,6 +64,7 @@ def issue_feed_token(*, person, scope, cluster=None, programme=None, name=""):
         programme=programme if scope == FeedScope.PROGRAMME else None,
         name=name,
         token_hash=hash_token(raw_token),
+        form_key=form_key,
     )
     return token, raw_token
 

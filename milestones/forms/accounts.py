@@ -1,6 +1,8 @@
 """Accounts: log-in, password reset, invitations, the account page, feed subscriptions and
 reminder preferences."""
 
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
@@ -130,6 +132,9 @@ class FeedTokenForm(forms.Form):
         required=False,
         help_text=_("Where you use it, e.g. “Outlook at work”, so you can revoke it later."),
     )
+    # A new key each time the form is shown: sent twice, it asks for one address only. A
+    # form without one (a page from before it had them) still works, without that guard.
+    form_key = forms.CharField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,6 +151,12 @@ class FeedTokenForm(forms.Form):
             choices.append((key, _("Programme %(name)s (all clusters)") % {"name": programme.name}))
         self.fields["feed"].choices = choices
 
+    def clean_form_key(self):
+        try:
+            return uuid.UUID(self.cleaned_data["form_key"])
+        except ValueError:
+            return None
+
     def save(self):
         """Issue the token; returns it and its secret."""
         scope, cluster, programme = self.targets[self.cleaned_data["feed"]]
@@ -155,6 +166,7 @@ class FeedTokenForm(forms.Form):
             cluster=cluster,
             programme=programme,
             name=self.cleaned_data["name"],
+            form_key=self.cleaned_data["form_key"],
         )
 
 

@@ -53,6 +53,9 @@ class FeedToken(models.Model):
     # What the feed's milestones looked like when content_hash was computed (counts and
     # latest changes, see feeds.fingerprint): while it holds, a revalidation needs no render.
     content_fingerprint = models.TextField(blank=True, editable=False)
+    # The key of the form that asked for it: the same form sent again (a reload of the page
+    # that shows the new address, Back and Forward, a double click) creates no second one.
+    form_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import FormView
 from django.views.generic.detail import SingleObjectMixin
 
-from milestones import feeds, ical
+from milestones import dates, feeds, ical
 from milestones.forms import FeedTokenForm
 from milestones.models import FeedToken, Milestone, Responsibility
 
@@ -91,6 +92,14 @@ def milestone_event(request, pk):
     return _calendar_headers(response)
 
 
+def _moment_text(moment):
+    """A moment as the other pages write one ("25 November 2026, 11:26"), or None."""
+    if moment is None:
+        return None
+    local = timezone.localtime(moment)
+    return f"{dates.format_day(local.date())}, {dates.format_time(local)}"
+
+
 class FeedTokenMixin(LoginRequiredMixin):
     def get_queryset(self):
         return FeedToken.objects.filter(person=self.request.user).select_related(
@@ -109,10 +118,37 @@ class SubscriptionView(FeedTokenMixin, FormView):
         return {**super().get_form_kwargs(), "person": self.request.user}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tokens=self.get_queryset(), **kwargs)
+        tokens = list(self.get_queryset())
+        for token in tokens:
+            token.created_text = _moment_text(token.created_at)
+            token.last_used_text = _moment_text(token.last_used_at)
+            token.revoked_text = _moment_text(token.revoked_at)
+        return super().get_context_data(tokens=tokens, **kwargs)
 
     def form_valid(self, form):
-        token, raw_token = form.save()
+        key = form.cleaned_data["form_key"]
+        already = FeedToken.objects.filter(form_key=key) if key else FeedToken.objects.none()
+        token = None
+        if not already.exists():
+            try:
+                with transaction.atomic():
+                    token, raw_token = form.save()
+            except IntegrityError:
+                if not already.exists():
+                    raise
+        if token is None:
+            # The same form sent again: by a reload of the page that showed the address, by
+            # Back and Forward, or by a double click. The secret is gone; say so instead of
+            # making another address.
+            messages.warning(
+                self.request,
+                _(
+                    "This form was sent before, and its address was created then. An address "
+                    "is shown only once: if you did not copy it, revoke it below and create a "
+                    "new one."
+                ),
+            )
+            return redirect("milestones:subscriptions")
         url = feeds.feed_url(raw_token)
         # The secret is shown in this response only; it is stored nowhere but as a hash.
         response = self.render_to_response(
