@@ -95,16 +95,9 @@ class ReminderPreferencesView(LoginRequiredMixin, UpdateView):
     def form_valid(self, form):
         response = super().form_valid(form)
         if form.instance.reminder_mode == ReminderMode.OFF:
-            if reminders.leads_of_open_milestones(self.request.user).exists():
-                messages.warning(
-                    self.request,
-                    _(
-                        "Reminders are off. Nobody else is reminded of the milestones you lead: "
-                        "make sure someone keeps an eye on them."
-                    ),
-                )
-            else:
-                messages.success(self.request, _("Reminders are off."))
+            # A lead is warned on the page itself, next to the milestones nobody else is
+            # reminded of: the message only confirms.
+            messages.success(self.request, _("Reminders are off."))
         else:
             messages.success(self.request, _("Saved."))
         return response
