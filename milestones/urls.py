@@ -17,6 +17,16 @@ urlpatterns = [
         views.InvitationCreateView.as_view(),
         name="invitation_new",
     ),
+    path(
+        "clusters/<slug:slug>/people/<int:pk>/role/",
+        views.MembershipChangeView.as_view(action="role"),
+        name="membership_role",
+    ),
+    path(
+        "clusters/<slug:slug>/people/<int:pk>/remove/",
+        views.MembershipChangeView.as_view(action="remove"),
+        name="membership_remove",
+    ),
     path("milestones/<int:pk>/", views.MilestoneView.as_view(), name="milestone"),
     path("milestones/<int:pk>/edit/", views.MilestoneEditView.as_view(), name="milestone_edit"),
     path("milestones/<int:pk>/status/", views.StatusUpdateView.as_view(), name="status"),

@@ -3,12 +3,14 @@ responsible updates the status of what they are responsible for."""
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import FormView, UpdateView
 
+from milestones import people
 from milestones.forms import InvitationForm, MilestoneForm, StatusForm
-from milestones.models import Milestone
+from milestones.models import Membership, Milestone, Role
 from milestones.views.common import PersonMixin, with_people
 from milestones.views.pages import visible_cluster
 
@@ -118,3 +120,43 @@ class InvitationCreateView(ClusterFormMixin, FormView):
             _("%(name)s was added and has been sent an email.") % {"name": person},
         )
         return redirect("milestones:cluster", slug=self.cluster.slug)
+
+
+class MembershipChangeView(ClusterEditMixin, View):
+    """A coordinator makes a person of the cluster a coordinator or a member (``role``), or
+    takes them out of it (``remove``); then the cluster's page again, saying what happened."""
+
+    http_method_names = ["post"]
+    action = None
+
+    def post(self, request, slug, pk):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        cluster = visible_cluster(request, slug)
+        self.forbid_unless_coordinator(cluster)
+        membership = get_object_or_404(
+            Membership.objects.select_related("person"), cluster=cluster, person_id=pk
+        )
+        names = {"name": membership.person, "cluster": cluster.name}
+        role = request.POST.get("role")
+        if self.action != "remove" and role not in Role.values:
+            messages.error(request, _("Choose a role."))
+            return redirect("milestones:cluster", slug=cluster.slug)
+        try:
+            if self.action == "remove":
+                people.remove_from_cluster(membership=membership)
+                done = _("%(name)s is no longer in %(cluster)s.")
+            else:
+                people.change_role(membership=membership, role=role)
+                if role == Role.COORDINATOR:
+                    done = _("%(name)s is now a coordinator of %(cluster)s.")
+                else:
+                    done = _("%(name)s is now a member of %(cluster)s.")
+        except people.CannotChange as refusal:
+            messages.error(request, str(refusal))
+            return redirect("milestones:cluster", slug=cluster.slug)
+        messages.success(request, done % names)
+        if self.action == "remove" and membership.person_id == request.user.pk:
+            # Who left the cluster sees its page no more.
+            return redirect("milestones:dashboard")
+        return redirect("milestones:cluster", slug=cluster.slug)

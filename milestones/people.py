@@ -1,0 +1,83 @@
+"""A cluster's people: a coordinator changes someone's role or takes them out of the cluster.
+
+Whoever leaves a cluster takes nothing of it along: their responsibilities for its milestones
+go with their membership, so no feed, page or reminder of theirs shows the cluster again. A
+cluster always keeps a coordinator, and an open milestone its lead.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from milestones.models import Membership, Milestone, Responsibility, ResponsibilityRole, Role
+
+
+class CannotChange(Exception):
+    """The change would leave the cluster without a coordinator or a milestone without its
+    lead; the message says what to do first."""
+
+
+def _other_coordinators(membership):
+    # Locked, so that two coordinators who step down at the same moment cannot both be the
+    # one who leaves another behind.
+    return (
+        Membership.objects.select_for_update()
+        .filter(cluster_id=membership.cluster_id, role=Role.COORDINATOR)
+        .exclude(pk=membership.pk)
+    )
+
+
+def _refuse_if_last_coordinator(membership):
+    if membership.role == Role.COORDINATOR and not _other_coordinators(membership).exists():
+        raise CannotChange(
+            _("%(name)s is the cluster's only coordinator: make someone else a coordinator first.")
+            % {"name": membership.person}
+        )
+
+
+def change_role(*, membership, role):
+    """Make the member a coordinator or a coordinator a member."""
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update().select_related("person").get(pk=membership.pk)
+        )
+        if membership.role == role:
+            return membership
+        if role != Role.COORDINATOR:
+            _refuse_if_last_coordinator(membership)
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def remove_from_cluster(*, membership):
+    """Take the person out of the cluster, with their responsibilities for its milestones."""
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update().select_related("person").get(pk=membership.pk)
+        )
+        _refuse_if_last_coordinator(membership)
+        led = list(
+            Milestone.objects.open()
+            .filter(
+                cluster_id=membership.cluster_id,
+                responsibilities__person_id=membership.person_id,
+                responsibilities__role=ResponsibilityRole.LEAD,
+            )
+            .order_by("starts_on", "pk")
+            .values_list("title", flat=True)
+        )
+        if led:
+            raise CannotChange(
+                _(
+                    "%(name)s leads open milestones of the cluster: %(titles)s. Choose another "
+                    "lead for them first."
+                )
+                % {"name": membership.person, "titles": ", ".join(f"“{t}”" for t in led)}
+            )
+        # One by one, so that each milestone's calendar event and feed move on (a signal).
+        for responsibility in Responsibility.objects.filter(
+            milestone__cluster_id=membership.cluster_id, person_id=membership.person_id
+        ):
+            responsibility.delete()
+        membership.delete()
+    return membership
