@@ -23,6 +23,7 @@ from milestones.views.calendars import (
 from milestones.views.common import (
     DATABASE_RETRY_AFTER,
     PersonMixin,
+    csrf_failure,
     healthz,
     server_error,
     with_people,
@@ -100,6 +101,7 @@ __all__ = [
     "SubscriptionView",
     "UnsubscribeView",
     "add_timeline_html",
+    "csrf_failure",
     "due_row",
     "due_row_context",
     "existing_path",

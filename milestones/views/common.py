@@ -2,11 +2,14 @@
 
 import sys
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.models import Prefetch
 from django.http import HttpResponse
+from django.shortcuts import redirect, render, resolve_url
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
@@ -45,6 +48,23 @@ def server_error(request):
     )
     response["Retry-After"] = str(DATABASE_RETRY_AFTER)
     return response
+
+
+def csrf_failure(request, reason=""):
+    """The page for a form the CSRF check refused (settings.CSRF_FAILURE_VIEW), in the site's
+    layout and language.
+
+    The log-in form of a second tab, sent after the first one logged in, goes on to where it
+    was going: the person is logged in already.
+    """
+    if request.user.is_authenticated and request.path == resolve_url(settings.LOGIN_URL):
+        next_url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
+        return redirect(next_url)
+    return render(request, "403_csrf.html", status=403)
 
 
 def with_people(milestones):
