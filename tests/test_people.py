@@ -185,10 +185,21 @@ def test_a_person_of_another_cluster_is_not_found_here(
     assert role_of(other_coordinator, other_cluster) == ("coordinator",)
 
 
-def test_changes_need_a_post(client, coordinator, member):
+def test_removing_asks_first_and_a_role_change_needs_a_post(client, coordinator, member, cluster):
     client.force_login(coordinator)
 
-    assert client.get(f"/clusters/saxocell/people/{member.pk}/remove/").status_code == 405
+    asked = client.get(f"/clusters/saxocell/people/{member.pk}/remove/")
+
+    assert texts(asked, "main h1") == ["Remove Max Member from SaxoCell?"]
+    assert texts(asked, "main form button") == ["Remove from the cluster"]
+    assert role_of(member, cluster) == ("member",)
+    assert client.get(f"/clusters/saxocell/people/{member.pk}/role/").status_code == 405
+
+
+def test_only_coordinators_are_asked_to_confirm_a_removal(client, member, coordinator):
+    client.force_login(member)
+
+    assert client.get(f"/clusters/saxocell/people/{coordinator.pk}/remove/").status_code == 404
 
 
 def test_logged_out_change_goes_to_log_in(client, member):

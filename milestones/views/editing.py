@@ -3,7 +3,7 @@ responsible updates the status of what they are responsible for."""
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, UpdateView
@@ -124,19 +124,33 @@ class InvitationCreateView(ClusterFormMixin, FormView):
 
 class MembershipChangeView(ClusterEditMixin, View):
     """A coordinator makes a person of the cluster a coordinator or a member (``role``), or
-    takes them out of it (``remove``); then the cluster's page again, saying what happened."""
+    takes them out of it (``remove``, asked to confirm first); then the cluster's page again,
+    saying what happened."""
 
-    http_method_names = ["post"]
     action = None
+    template_name = "milestones/membership_remove.html"
 
-    def post(self, request, slug, pk):
+    def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        cluster = visible_cluster(request, slug)
-        self.forbid_unless_coordinator(cluster)
-        membership = get_object_or_404(
-            Membership.objects.select_related("person"), cluster=cluster, person_id=pk
+        if request.method == "GET" and self.action != "remove":
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        self.cluster = visible_cluster(request, kwargs["slug"])
+        self.forbid_unless_coordinator(self.cluster)
+        self.membership = get_object_or_404(
+            Membership.objects.select_related("person"),
+            cluster=self.cluster,
+            person_id=kwargs["pk"],
         )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return render(
+            request, self.template_name, {"cluster": self.cluster, "membership": self.membership}
+        )
+
+    def post(self, request, *args, **kwargs):
+        cluster, membership = self.cluster, self.membership
         names = {"name": membership.person, "cluster": cluster.name}
         role = request.POST.get("role")
         if self.action != "remove" and role not in Role.values:
