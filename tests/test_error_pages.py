@@ -97,6 +97,17 @@ def test_a_second_tabs_log_in_after_the_first_goes_on_where_it_was_going(csrf_cl
     assert (second.status_code, second["Location"]) == (302, "/calendar-feeds/")
 
 
+def test_a_second_tabs_log_in_as_someone_else_changes_nobody(csrf_client, member, coordinator):
+    csrf_client.force_login(member)
+
+    response = csrf_client.post(
+        "/accounts/login/", {"username": coordinator.email, "password": PASSWORD}
+    )
+
+    assert (response.status_code, response["Location"]) == (302, "/")
+    assert csrf_client.session["_auth_user_id"] == str(member.pk)
+
+
 def test_a_refused_log_in_of_someone_logged_out_is_not_let_through(csrf_client, member):
     response = csrf_client.post(
         "/accounts/login/", {"username": member.email, "password": PASSWORD}

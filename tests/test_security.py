@@ -175,6 +175,39 @@ def test_login_name_longer_than_any_account_is_refused_by_the_form(client, membe
     assert AccessAttempt.objects.count() == 0
 
 
+def test_wrong_password_says_what_is_wrong_and_nothing_about_marks(client, member):
+    response = log_in(client, "MEMBER@saxocell.test", "not-the-password")
+
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert [p.get_text(" ", strip=True) for p in soup.select(".form-errors p")] == [
+        "The email address or the password is not right. Capitals count in the password, "
+        "not in the address."
+    ]
+
+
+def test_a_field_left_empty_is_marked_and_the_form_says_so(client, member):
+    response = log_in(client, "member@saxocell.test", "")
+
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert [p.get_text(" ", strip=True) for p in soup.select(".form-errors p")] == [
+        "Please correct what is marked below; nothing you typed was lost."
+    ]
+    assert [e.get_text(strip=True) for e in soup.select(".field-error")] == [
+        "This field is required."
+    ]
+
+
+def test_log_out_says_so_on_the_log_in_page(client, member):
+    client.force_login(member)
+
+    response = client.post(reverse("logout"), follow=True)
+
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert response.redirect_chain == [("/accounts/login/", 302)]
+    assert [m.get_text(strip=True) for m in soup.select(".message")] == ["You are logged out."]
+    assert client.get("/").status_code == 302
+
+
 def test_lockout_settings_never_lock_for_ever():
     assert (5, datetime.timedelta(minutes=15), [["username", "ip_address"]]) == (
         settings.AXES_FAILURE_LIMIT,

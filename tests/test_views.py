@@ -1322,6 +1322,32 @@ def test_invitation_link_sets_password_and_logs_in(client, coordinator, cluster)
     assert Person.objects.get(email="nina@saxocell.test").check_password("a-long-new-pass-42")
 
 
+def test_invitation_accepted_in_a_german_browser_makes_a_german_account(
+    client, coordinator, cluster
+):
+    client.force_login(coordinator)
+    client.post(
+        "/clusters/saxocell/people/new/",
+        {"email": "nina@saxocell.test", "name": "Nina New", "role": Role.MEMBER},
+    )
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/invitations/" in line)
+    client.logout()
+
+    form_page = client.get(
+        link.removeprefix("http://testserver"), follow=True, HTTP_ACCEPT_LANGUAGE="de"
+    )
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "a-long-new-pass-42", "new_password2": "a-long-new-pass-42"},
+        HTTP_ACCEPT_LANGUAGE="de",
+        follow=True,
+    )
+
+    assert Person.objects.get(email="nina@saxocell.test").language == Language.GERMAN
+    assert texts(response, ".message") == ["Willkommen! Ihr Passwort ist gesetzt."]
+    assert texts(response, "main h1") == ["Was ansteht"]
+
+
 def test_invitation_rejects_existing_member(client, coordinator, member):
     client.force_login(coordinator)
 

@@ -104,6 +104,15 @@ class LoginForm(AuthenticationForm):
     would reach django-axes, whose failure log keeps at most 255 characters of it.
     """
 
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        # Log-in finds the address in any case (login_name); only the password's case counts.
+        "invalid_login": _(
+            "The email address or the password is not right. Capitals count in the password, "
+            "not in the address."
+        ),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].validators.append(

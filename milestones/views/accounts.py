@@ -4,7 +4,9 @@ reminder preferences and one-click unsubscribe."""
 from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.signals import user_logged_out
 from django.contrib.auth.views import PasswordResetConfirmView
+from django.dispatch import receiver
 from django.urls import Resolver404, resolve, reverse_lazy
 from django.utils import translation
 from django.utils.decorators import method_decorator
@@ -14,8 +16,15 @@ from django.views.generic import TemplateView, UpdateView
 
 from milestones import reminders
 from milestones.forms import AccountForm, ReminderPreferencesForm, login_name
-from milestones.models import Person, ReminderMode
+from milestones.models import Language, Person, ReminderMode
 from milestones.views.common import PersonMixin
+
+
+@receiver(user_logged_out)
+def _say_logged_out(sender, request, user, **kwargs):
+    # The log-in page follows; it says why. The message outlives the session in its cookie.
+    if request is not None:
+        messages.info(request, _("You are logged out."))
 
 
 class PasswordSetView(PasswordResetConfirmView):
@@ -42,7 +51,13 @@ class InvitationAcceptView(PasswordSetView):
     success_url = reverse_lazy("milestones:dashboard")
 
     def form_valid(self, form):
+        # The language the person's own browser asked for, rather than the inviter's, which
+        # the account was given when it was made.
+        language = translation.get_language_from_request(self.request)
+        if language in Language.values and form.user.language != language:
+            form.user.language = language
         response = super().form_valid(form)
+        translation.activate(form.user.language)
         messages.success(self.request, _("Welcome! Your password is set."))
         return response
 
