@@ -5,6 +5,7 @@ each of them with its own status and, inside a window, its own day. These are th
 plan reaches the clusters, so the admin, the web UI and ``load_demo`` all call them.
 """
 
+import itertools
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -132,11 +133,20 @@ class DateChange:
     after: When
 
 
-def date_changes(milestone):
-    """The milestone's date over time, oldest first: set, then each move, with who and why."""
-    records = milestone.history.select_related("history_user").order_by(
-        "history_date", "history_id"
+def history(milestone):
+    """The milestone's historical records, oldest first, with who made each change."""
+    return list(
+        milestone.history.select_related("history_user").order_by("history_date", "history_id")
     )
+
+
+def date_changes(milestone, records=None):
+    """The milestone's date over time, oldest first: set, then each move, with who and why.
+
+    ``records``: the milestone's ``history``, when it was read already.
+    """
+    if records is None:
+        records = history(milestone)
     changes = []
     previous = None
     for record in records:
@@ -156,4 +166,31 @@ def date_changes(milestone):
                 )
             )
             previous = (values, after)
+    return changes
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    at: object
+    by: object
+    note: str
+    before: str
+    after: str
+
+
+def status_changes(records):
+    """Each change of the milestone's status in its ``history``, oldest first, with who made
+    it and their note."""
+    changes = []
+    for previous, record in itertools.pairwise(records):
+        if record.status != previous.status:
+            changes.append(
+                StatusChange(
+                    at=record.history_date,
+                    by=record.history_user,
+                    note=record.history_change_reason or "",
+                    before=Status(previous.status).label,
+                    after=Status(record.status).label,
+                )
+            )
     return changes

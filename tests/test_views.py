@@ -799,6 +799,30 @@ def test_new_milestone_as_month_window(client, coordinator, cluster):
     assert (milestone.cluster, milestone.when_text) == (cluster, "September 2024 (day not fixed)")
 
 
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"date_form": "day", "starts_on": "2024-02-31"}, "starts_on", "Enter a valid date."),
+        (
+            {"date_form": "day-with-time", "starts_on": "2024-04-02", "starts_at": "25:99"},
+            "starts_at",
+            "Enter a valid time.",
+        ),
+        ({"date_form": "month", "month": "2024-13"}, "month", "Enter a valid date."),
+    ],
+)
+def test_new_milestone_with_an_impossible_date_says_so_once(
+    client, coordinator, fields, field, message
+):
+    client.force_login(coordinator)
+
+    response = client.post("/clusters/saxocell/milestones/new/", milestone_post(**fields))
+
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert [e.get_text() for e in soup.select(f"#id_{field}_error")] == [message]
+    assert Milestone.objects.count() == 0
+
+
 def test_edit_form_shows_month_window_as_month(client, coordinator, make_milestone):
     milestone = make_milestone(
         kind=Kind.PROGRESS_REPORT,
@@ -866,6 +890,25 @@ def test_status_update_by_person_responsible(client, coordinator, member, make_m
     assert response["Location"] == f"/milestones/{milestone.pk}/"
     assert (milestone.status, milestone.sequence) == (Status.DONE, 1)
     assert milestone.history.first().history_change_reason == "sent by mail"
+
+
+def test_milestone_page_shows_who_changed_the_status_when_and_their_note(
+    client, frozen, coordinator, member, make_milestone
+):
+    milestone = make_milestone(lead=member)
+    client.force_login(coordinator)
+    client.post(f"/milestones/{milestone.pk}/status/", {"status": Status.IN_PROGRESS})
+    client.force_login(member)
+    client.post(
+        f"/milestones/{milestone.pk}/status/", {"status": Status.DONE, "note": "sent by mail"}
+    )
+
+    response = client.get(f"/milestones/{milestone.pk}/")
+
+    assert texts(response, ".status-history li") == [
+        "21 March 2024 : Planned → In progress, set by Carla Coordinator",
+        "21 March 2024 : In progress → Submitted / done, set by Max Member: sent by mail",
+    ]
 
 
 def test_status_update_rejects_unknown_status(client, member, make_milestone):

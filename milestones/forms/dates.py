@@ -111,6 +111,10 @@ class DateFieldsMixin(forms.Form):
             initial["month"] = instance.starts_on
         return initial
 
+    def _add_date_error(self, field, message, unreadable):
+        if field not in unreadable:
+            self.add_error(field, message)
+
     def is_deadline(self):
         return self.cleaned_data.get("kind") in DEADLINE_KINDS
 
@@ -129,10 +133,13 @@ class DateFieldsMixin(forms.Form):
                     self.add_error("month", _("Give the month."))
                 return cleaned
             values["starts_on"], values["ends_on"] = dates.month_bounds(month.year, month.month)
+        # A field whose input could not be read at all ("2024-02-31") says so and nothing
+        # more: that it is missing, or what it would have had to be, would only confuse.
+        unreadable = set(self.errors)
         if form == DateForm.DAY_WITH_TIME and values["starts_at"] is None:
-            self.add_error("starts_at", _("Give the time, or choose “A day”."))
+            self._add_date_error("starts_at", _("Give the time, or choose “A day”."), unreadable)
         if form == DateForm.SPAN and values["ends_on"] is None:
-            self.add_error("ends_on", _("Give the last day, or choose “A day”."))
+            self._add_date_error("ends_on", _("Give the last day, or choose “A day”."), unreadable)
         if form == DateForm.SPAN and values["ends_on"] == values["starts_on"] is not None:
             self.add_error("ends_on", _("Several days end after the first; or choose “A day”."))
         errors = dates.validate(**values, is_deadline=self.is_deadline())
@@ -140,7 +147,9 @@ class DateFieldsMixin(forms.Form):
             field = "month" if form == DateForm.MONTH else name
             for message in messages:
                 if field not in self.errors or message not in self.errors[field]:
-                    self.add_error(field if field in self.fields else None, message)
+                    self._add_date_error(
+                        field if field in self.fields else None, message, unreadable
+                    )
         self.date_values = values
         return cleaned
 

@@ -286,6 +286,7 @@ class MilestoneView(PersonMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         milestone = self.object
+        records = plan.history(milestone)
         context["changes"] = [
             {
                 "at": dates.format_day(timezone.localtime(change.at).date()),
@@ -294,7 +295,17 @@ class MilestoneView(PersonMixin, DetailView):
                 "before": dates.describe(change.before) if change.before else None,
                 "after": dates.describe(change.after),
             }
-            for change in plan.date_changes(milestone)
+            for change in plan.date_changes(milestone, records)
+        ]
+        context["status_changes"] = [
+            {
+                "at": dates.format_day(timezone.localtime(change.at).date()),
+                "by": change.by,
+                "note": change.note,
+                "before": change.before,
+                "after": change.after,
+            }
+            for change in plan.status_changes(records)
         ]
         context["can_edit"] = self.access.can_edit_cluster(milestone.cluster)
         if context["can_edit"]:
