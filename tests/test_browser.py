@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from milestones.models import Kind, Milestone, Status
+from milestones import feeds
+from milestones.models import FeedScope, Kind, Milestone, Person, Status
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -91,7 +92,10 @@ def test_browser_coordinator_updates_strategy_status_and_rival_cannot_reach_it(l
 
 
 def test_browser_phone_width_has_no_horizontal_scroll(live_server, demo):
-    paths = ["/", "/clusters/saxocell/", f"/milestones/{demo.pk}/", "/account/"]
+    paths = ["/", "/clusters/saxocell/", f"/milestones/{demo.pk}/", "/account/", "/calendar-feeds/"]
+    coordinator = Person.objects.get(email="coordinator@saxocell.example")
+    for name in ("Outlook at work, the big screen in the office", "Phone"):
+        feeds.issue_feed_token(person=coordinator, scope=FeedScope.MINE, name=name)
     widths = {}
 
     with chromium() as browser:
@@ -125,3 +129,23 @@ def test_browser_officer_finds_a_cluster_by_name_at_phone_width(live_server, dem
         ["SaxoCell"],
         390,
     )
+
+
+def test_browser_a_form_is_sent_once_however_often_its_button_is_pressed(live_server, demo):
+    with chromium() as browser:
+        page = browser.new_page(locale="en-GB")
+        log_in(page, live_server.url, "coordinator@saxocell.example")
+        page.goto(f"{live_server.url}/clusters/saxocell/milestones/new/")
+        # Submit events as a double click makes them, without the page going anywhere: the
+        # second is stopped, and the button says the first is under way.
+        sent = page.evaluate(
+            """() => {
+                const form = document.querySelector("main form");
+                const events = [1, 2].map(() => new SubmitEvent("submit", {bubbles: true, cancelable: true}));
+                events.forEach((event) => form.dispatchEvent(event));
+                const button = form.querySelector("button[type=submit]");
+                return [events.map((e) => e.defaultPrevented), button.getAttribute("aria-busy")];
+            }"""
+        )
+
+    assert sent == [[False, True], "true"]
