@@ -249,6 +249,23 @@ def test_dashboard_deadline_of_today_is_overdue_once_its_cut_off_time_has_passed
     assert rows_at(17) == ["⚠ overdue since 08:00", "today", "⚠ overdue since 17:00"]
 
 
+def test_dashboard_cut_off_is_in_the_time_zone_of_the_milestones_programme(
+    client, programme, coordinator, make_milestone
+):
+    programme.time_zone = "America/New_York"
+    programme.save()
+    with time_machine.travel(MARCH_21, tick=False):
+        make_milestone(title="Report", starts_on=MARCH_21.date(), starts_at=datetime.time(8, 0))
+    client.force_login(coordinator)
+
+    def countdown_at(hour):
+        with time_machine.travel(MARCH_21.replace(hour=hour), tick=False):
+            return texts(client.get("/"), ".due .countdown")
+
+    # 08:00 in New York is 13:00 in Berlin.
+    assert (countdown_at(12), countdown_at(13)) == (["today"], ["⚠ overdue since 08:00"])
+
+
 def test_milestone_page_deadline_of_today_is_overdue_once_its_cut_off_time_has_passed(
     client, member, make_milestone
 ):

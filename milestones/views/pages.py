@@ -86,11 +86,13 @@ class DashboardView(PersonMixin, TemplateView):
         context["limit"] = self.limit
         person_id = person.pk
         now = timezone.now()
+        shown = rows[: self.limit]
+        zones = time_zones_of_timed_deadlines(shown, today=today)
         context["rows"] = fragments.render_joined(
             "milestones/_due_row.html",
             [
-                due_row(values, today=today, now=now, person_id=person_id)
-                for values in rows[: self.limit]
+                due_row(values, today=today, now=now, zones=zones, person_id=person_id)
+                for values in shown
             ],
         )
         clusters = tuple(
@@ -133,7 +135,6 @@ DUE_ROW_FIELDS = (
     "lead_responsibility__person_id",
     "lead_responsibility__person__name",
     "lead_responsibility__person__email",
-    "cluster__programme__time_zone",
 )
 
 
@@ -142,27 +143,40 @@ DAY_ID = DUE_ROW_FIELDS.index("starts_on")
 TIME_ID = DUE_ROW_FIELDS.index("starts_at")
 TENTATIVE_ID = DUE_ROW_FIELDS.index("is_tentative")
 KIND_ID = DUE_ROW_FIELDS.index("kind")
-ZONE_ID = DUE_ROW_FIELDS.index("cluster__programme__time_zone")
+CLUSTER_ID = DUE_ROW_FIELDS.index("cluster__slug")
 
 
-def _cut_off_passed(values, *, today, now):
+def _is_timed_deadline_of(values, today):
+    return (
+        values[DAY_ID] == today
+        and values[TIME_ID] is not None
+        and not values[TENTATIVE_ID]
+        and values[KIND_ID] in DEADLINE_KINDS
+    )
+
+
+def time_zones_of_timed_deadlines(rows, *, today):
+    """The time zone of each cluster with a deadline of today with a cut-off time among the
+    rows, by slug: one query on such a day, none on the others."""
+    slugs = {values[CLUSTER_ID] for values in rows if _is_timed_deadline_of(values, today)}
+    if not slugs:
+        return {}
+    return dict(Cluster.objects.filter(slug__in=slugs).values_list("slug", "programme__time_zone"))
+
+
+def _cut_off_passed(values, *, today, now, zones):
     """Whether the row is a deadline of today whose cut-off time, in its programme's time
-    zone, has passed (the few rows of today with a time are the only ones to look at)."""
-    if (
-        values[DAY_ID] != today
-        or values[TIME_ID] is None
-        or values[TENTATIVE_ID]
-        or values[KIND_ID] not in DEADLINE_KINDS
-    ):
+    zone (``zones``, by cluster slug), has passed."""
+    if not _is_timed_deadline_of(values, today):
         return False
     try:
-        tz = dates.zone(values[ZONE_ID])
-    except dates.UnknownTimeZone:
+        tz = dates.zone(zones[values[CLUSTER_ID]])
+    except (KeyError, dates.UnknownTimeZone):
         tz = timezone.get_current_timezone()
     return now >= datetime.datetime.combine(values[DAY_ID], values[TIME_ID], tzinfo=tz)
 
 
-def due_row(values, *, today, now, person_id):
+def due_row(values, *, today, now, zones, person_id):
     """A dashboard row for ``fragments.render_joined``: what it depends on, how to render it.
 
     ``values`` are the row's ``DUE_ROW_FIELDS``; besides them the row depends on the day it
@@ -170,7 +184,7 @@ def due_row(values, *, today, now, person_id):
     the person asking leads the milestone.
     """
     leads = values[LEAD_ID] == person_id
-    passed = _cut_off_passed(values, today=today, now=now)
+    passed = _cut_off_passed(values, today=today, now=now, zones=zones)
     return (
         (values, today, passed, leads),
         functools.partial(due_row_context, values, today=today, passed=passed, leads=leads),
