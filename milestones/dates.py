@@ -11,7 +11,7 @@ import functools
 import zoneinfo
 from dataclasses import dataclass
 
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -196,6 +196,15 @@ def format_day(day):
 
 def format_time(moment):
     return formats.time_format(moment, "H:i")
+
+
+def format_moment(moment):
+    """An aware moment in the current time zone, as pages write one: "25 November 2026, 11:26"
+    (None stays None)."""
+    if moment is None:
+        return None
+    local = timezone.localtime(moment)
+    return f"{format_day(local.date())}, {format_time(local)}"
 
 
 def _format_range(first, last, *, whole_months):

@@ -6,9 +6,18 @@ cluster always keeps a coordinator, and an open milestone its lead.
 """
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from milestones.models import Membership, Milestone, Responsibility, ResponsibilityRole, Role
+from milestones.models import (
+    FeedScope,
+    FeedToken,
+    Membership,
+    Milestone,
+    Responsibility,
+    ResponsibilityRole,
+    Role,
+)
 
 
 class CannotChange(Exception):
@@ -72,12 +81,23 @@ def remove_from_cluster(*, membership):
                     "%(name)s leads open milestones of the cluster: %(titles)s. Choose another "
                     "lead for them first."
                 )
-                % {"name": membership.person, "titles": ", ".join(f"“{t}”" for t in led)}
+                % {
+                    "name": membership.person,
+                    "titles": ", ".join(_("“%(title)s”") % {"title": title} for title in led),
+                }
             )
         # One by one, so that each milestone's calendar event and feed move on (a signal).
         for responsibility in Responsibility.objects.filter(
             milestone__cluster_id=membership.cluster_id, person_id=membership.person_id
         ):
             responsibility.delete()
+        # Their addresses of the cluster's feed end for good: added again one day, they
+        # subscribe afresh instead of finding an old address working again.
+        FeedToken.objects.filter(
+            person_id=membership.person_id,
+            scope=FeedScope.CLUSTER,
+            cluster_id=membership.cluster_id,
+            revoked_at__isnull=True,
+        ).update(revoked_at=timezone.now())
         membership.delete()
     return membership

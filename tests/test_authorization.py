@@ -367,8 +367,9 @@ def test_post_without_csrf_token_is_refused(world, name):
 
     if name == "login":
         # Its person is logged in already, as by a second tab's form sent after the first:
-        # on to the dashboard, the form itself unread (tests/test_error_pages.py).
-        assert (response.status_code, response["Location"]) == (302, "/")
+        # back to the log-in page, which says so, the form itself unread
+        # (tests/test_error_pages.py).
+        assert (response.status_code, response["Location"]) == (302, "/accounts/login/")
     else:
         assert response.status_code == 403
 

@@ -91,9 +91,13 @@ def test_browser_coordinator_updates_strategy_status_and_rival_cannot_reach_it(l
     )
 
 
-def test_browser_phone_width_has_no_horizontal_scroll(live_server, demo):
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_browser_phone_width_has_no_horizontal_scroll(live_server, demo, language):
     paths = ["/", "/clusters/saxocell/", f"/milestones/{demo.pk}/", "/account/", "/calendar-feeds/"]
     coordinator = Person.objects.get(email="coordinator@saxocell.example")
+    # German names are longer: "Meine Meilensteine > SaxoCell > Strategieeinreichung".
+    coordinator.language = language
+    coordinator.save()
     for name in ("Outlook at work, the big screen in the office", "Phone"):
         feeds.issue_feed_token(person=coordinator, scope=FeedScope.MINE, name=name)
     widths = {}

@@ -97,14 +97,23 @@ def test_a_second_tabs_log_in_after_the_first_goes_on_where_it_was_going(csrf_cl
     assert (second.status_code, second["Location"]) == (302, "/calendar-feeds/")
 
 
-def test_a_second_tabs_log_in_as_someone_else_changes_nobody(csrf_client, member, coordinator):
+def test_a_second_tabs_log_in_as_someone_else_says_who_is_logged_in(
+    csrf_client, member, coordinator
+):
     csrf_client.force_login(member)
 
     response = csrf_client.post(
-        "/accounts/login/", {"username": coordinator.email, "password": PASSWORD}
+        "/accounts/login/",
+        {"username": coordinator.email, "password": PASSWORD},
+        follow=True,
     )
 
-    assert (response.status_code, response["Location"]) == (302, "/")
+    assert response.redirect_chain == [("/accounts/login/", 302)]
+    assert texts(response, ".message") == [
+        "You were logged in as Max Member already, from another tab, so what you typed was "
+        "not checked. To log in as someone else, log in here again."
+    ]
+    assert texts(response, "main h1") == ["Log in"]
     assert csrf_client.session["_auth_user_id"] == str(member.pk)
 
 

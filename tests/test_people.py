@@ -36,11 +36,20 @@ def test_cluster_page_offers_the_changes_to_its_coordinators_only(client, coordi
     client.force_login(member)
     rows_for_member = texts(client.get("/clusters/saxocell/"), "tr.person")
 
-    assert [("Make member" in row, "Make coordinator" in row, "Remove" in row) for row in rows] == [
-        (True, False, True),
-        (False, True, True),
+    # The only coordinator can neither step down nor leave: no buttons that would only refuse.
+    assert rows == [
+        "Carla Coordinator coordinator@saxocell.test Coordinator the only coordinator",
+        "Max Member member@saxocell.test Member Make coordinator Remove…",
     ]
     assert not any("Remove" in row for row in rows_for_member)
+
+
+def test_with_two_coordinators_each_can_step_down_or_leave(client, coordinator, second_coordinator):
+    client.force_login(coordinator)
+
+    changes = texts(client.get("/clusters/saxocell/"), "tr.person .person-changes")
+
+    assert changes == ["Make member Remove…", "Make member Remove…"]
 
 
 def test_coordinator_makes_a_member_a_coordinator_and_back(client, coordinator, member, cluster):
@@ -136,6 +145,34 @@ def test_the_lead_of_an_open_milestone_is_not_removed_before_someone_else_leads_
     ]
     assert role_of(member, cluster) == ("member",)
     assert Responsibility.objects.filter(person=member).count() == 2
+
+
+def test_a_coordinator_leaving_is_asked_in_their_own_words(client, coordinator, second_coordinator):
+    client.force_login(coordinator)
+
+    asked = client.get(f"/clusters/saxocell/people/{coordinator.pk}/remove/")
+
+    assert texts(asked, "main h1") == ["Leave SaxoCell?"]
+    assert texts(asked, "main form button") == ["Leave the cluster"]
+
+
+def test_a_person_added_again_subscribes_afresh(client, coordinator, member, cluster):
+    _token, raw_token = feeds.issue_feed_token(
+        person=member, scope=FeedScope.CLUSTER, cluster=cluster
+    )
+    client.force_login(coordinator)
+    post(client, member, "remove")
+
+    client.post(
+        "/clusters/saxocell/people/new/",
+        {"email": member.email, "name": "Max Member", "role": Role.MEMBER},
+    )
+
+    assert role_of(member, cluster) == ("member",)
+    # The address of before the removal stays dead; a new one works.
+    assert client.get(f"/feeds/{raw_token}.ics").status_code == 404
+    _token, fresh = feeds.issue_feed_token(person=member, scope=FeedScope.CLUSTER, cluster=cluster)
+    assert client.get(f"/feeds/{fresh}.ics").status_code == 200
 
 
 def test_a_coordinator_who_leaves_goes_to_their_dashboard(

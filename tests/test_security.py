@@ -208,6 +208,24 @@ def test_log_out_says_so_on_the_log_in_page(client, member):
     assert client.get("/").status_code == 302
 
 
+@pytest.mark.parametrize(
+    ("account", "browser", "said"),
+    [("de", "en", "You are logged out."), ("en", "de", "Sie sind abgemeldet.")],
+)
+def test_log_out_message_is_in_the_language_of_the_log_in_page(
+    client, member, account, browser, said
+):
+    member.language = account
+    member.save()
+    client.force_login(member)
+
+    response = client.post(reverse("logout"), follow=True, HTTP_ACCEPT_LANGUAGE=browser)
+
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.html["lang"] == browser
+    assert [m.get_text(strip=True) for m in soup.select(".message")] == [said]
+
+
 def test_lockout_settings_never_lock_for_ever():
     assert (5, datetime.timedelta(minutes=15), [["username", "ip_address"]]) == (
         settings.AXES_FAILURE_LIMIT,

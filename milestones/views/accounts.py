@@ -24,8 +24,10 @@ from milestones.views.common import PersonMixin
 def _say_logged_out(sender, request, user, **kwargs):
     # The log-in page follows; it says why. The message outlives the session in its cookie.
     # Not for a log-out without the message middleware (the test client's own, a script's).
+    # In the language of the log-in page that shows it: the browser's, no longer the account's.
     if request is not None:
-        messages.info(request, _("You are logged out."), fail_silently=True)
+        with translation.override(translation.get_language_from_request(request)):
+            messages.info(request, _("You are logged out."), fail_silently=True)
 
 
 class PasswordSetView(PasswordResetConfirmView):

@@ -92,14 +92,6 @@ def milestone_event(request, pk):
     return _calendar_headers(response)
 
 
-def _moment_text(moment):
-    """A moment as the other pages write one ("25 November 2026, 11:26"), or None."""
-    if moment is None:
-        return None
-    local = timezone.localtime(moment)
-    return f"{dates.format_day(local.date())}, {dates.format_time(local)}"
-
-
 class FeedTokenMixin(LoginRequiredMixin):
     def get_queryset(self):
         return FeedToken.objects.filter(person=self.request.user).select_related(
@@ -120,9 +112,9 @@ class SubscriptionView(FeedTokenMixin, FormView):
     def get_context_data(self, **kwargs):
         tokens = list(self.get_queryset())
         for token in tokens:
-            token.created_text = _moment_text(token.created_at)
-            token.last_used_text = _moment_text(token.last_used_at)
-            token.revoked_text = _moment_text(token.revoked_at)
+            token.created_text = dates.format_moment(token.created_at)
+            token.last_used_text = dates.format_moment(token.last_used_at)
+            token.revoked_text = dates.format_moment(token.revoked_at)
         return super().get_context_data(tokens=tokens, **kwargs)
 
     def form_valid(self, form):

@@ -3,6 +3,7 @@
 import sys
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.models import Prefetch
@@ -10,9 +11,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
+from milestones.forms import login_name
 from milestones.models import Responsibility
 from milestones.permissions import access
 
@@ -54,16 +57,29 @@ def csrf_failure(request, reason=""):
     """The page for a form the CSRF check refused (settings.CSRF_FAILURE_VIEW), in the site's
     layout and language.
 
-    The log-in form of a second tab, sent after the first one logged in, goes on to where it
-    was going: the person is logged in already.
+    A log-in form of a second tab, sent after the first one logged in, carries a token from
+    before that log-in. Sent by the person logged in now, it goes on to where it was going;
+    sent with another address, nothing typed is checked, and the log-in page says who is
+    logged in, with a fresh form.
     """
     if request.user.is_authenticated and request.path == resolve_url(settings.LOGIN_URL):
-        next_url = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
-        return redirect(next_url)
+        typed = login_name(request)
+        if typed == request.user.email.lower():
+            next_url = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(
+                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
+            return redirect(next_url)
+        messages.warning(
+            request,
+            _(
+                "You were logged in as %(name)s already, from another tab, so what you typed "
+                "was not checked. To log in as someone else, log in here again."
+            )
+            % {"name": request.user},
+        )
+        return redirect(request.get_full_path())
     return render(request, "403_csrf.html", status=403)
 
 

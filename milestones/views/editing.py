@@ -146,7 +146,13 @@ class MembershipChangeView(ClusterEditMixin, View):
 
     def get(self, request, *args, **kwargs):
         return render(
-            request, self.template_name, {"cluster": self.cluster, "membership": self.membership}
+            request,
+            self.template_name,
+            {
+                "cluster": self.cluster,
+                "membership": self.membership,
+                "is_self": self.membership.person_id == request.user.pk,
+            },
         )
 
     def post(self, request, *args, **kwargs):

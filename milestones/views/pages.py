@@ -19,6 +19,7 @@ from milestones.models import (
     Programme,
     Reminder,
     ResponsibilityRole,
+    Role,
     seen_by,
 )
 from milestones.views.common import PersonMixin, with_people
@@ -238,7 +239,12 @@ class ClusterView(PersonMixin, DetailView):
         context["milestones"] = milestones
         context["years"] = years = timeline.by_year(milestones, today=timezone.localdate())
         add_timeline_html(years)
-        context["memberships"] = Membership.objects.filter(cluster=cluster).select_related("person")
+        context["memberships"] = memberships = list(
+            Membership.objects.filter(cluster=cluster).select_related("person")
+        )
+        # The one coordinator can neither step down nor leave: no buttons that only refuse.
+        coordinators = [m.person_id for m in memberships if m.role == Role.COORDINATOR]
+        context["sole_coordinator"] = coordinators[0] if len(coordinators) == 1 else None
         context["can_edit"] = self.access.can_edit_cluster(cluster)
         if context["can_edit"]:
             context["invitation_form"] = InvitationForm(cluster=cluster)
@@ -303,7 +309,7 @@ class MilestoneView(PersonMixin, DetailView):
         records = plan.history(milestone)
         context["changes"] = [
             {
-                "at": dates.format_day(timezone.localtime(change.at).date()),
+                "at": dates.format_moment(change.at),
                 "by": change.by,
                 "reason": change.reason,
                 "before": dates.describe(change.before) if change.before else None,
@@ -313,7 +319,7 @@ class MilestoneView(PersonMixin, DetailView):
         ]
         context["status_changes"] = [
             {
-                "at": dates.format_day(timezone.localtime(change.at).date()),
+                "at": dates.format_moment(change.at),
                 "by": change.by,
                 "note": change.note,
                 "before": change.before,
