@@ -750,13 +750,14 @@ def test_send_due_reminders_round_gives_each_recipient_their_own_greeting_and_un
     }
 
 
-def test_send_due_reminders_milestone_done_after_the_look_ahead_is_not_sent(smtp, due_on_9_april):
+def turn_after_a_change(change):
+    """The 9 April round's one row looked ahead, ``change()`` made, then the row's turn:
+    the turn's summary."""
     with time_machine.travel(berlin(2024, 4, 9), tick=False):
         now = timezone.now()
         reminders.plan_due_reminders(now=now)
         [looked_ahead] = sending._look_ahead(now=now, size=10)
-        due_on_9_april.status = "done"
-        due_on_9_april.save()
+        change()
         summary = reminders.Summary()
         sending._send_in_turn(
             looked_ahead,
@@ -766,6 +767,15 @@ def test_send_due_reminders_milestone_done_after_the_look_ahead_is_not_sent(smtp
             parts=reminders.MessageParts(),
             ledger=sending._Ledger(),
         )
+    return summary
+
+
+def test_send_due_reminders_milestone_done_after_the_look_ahead_is_not_sent(smtp, due_on_9_april):
+    def done():
+        due_on_9_april.status = "done"
+        due_on_9_april.save()
+
+    summary = turn_after_a_change(done)
 
     row = Reminder.objects.get(lead_days=7)
     assert (str(summary), row.state, row.last_error, smtp.handler.received) == (
@@ -781,23 +791,13 @@ def test_send_due_reminders_person_no_longer_concerned_after_the_look_ahead_is_n
     smtp, due_on_9_april, member, change
 ):
     # The change lands between the round's look-ahead and its claim of the row.
-    with time_machine.travel(berlin(2024, 4, 9), tick=False):
-        now = timezone.now()
-        reminders.plan_due_reminders(now=now)
-        [looked_ahead] = sending._look_ahead(now=now, size=10)
+    def make_change():
         if change == "taken off the milestone":
             due_on_9_april.responsibilities.filter(person=member).delete()
         else:
             member.memberships.get().delete()
-        summary = reminders.Summary()
-        sending._send_in_turn(
-            looked_ahead,
-            now=now,
-            mailer=sending._Mailer(),
-            summary=summary,
-            parts=reminders.MessageParts(),
-            ledger=sending._Ledger(),
-        )
+
+    summary = turn_after_a_change(make_change)
 
     row = Reminder.objects.get(lead_days=7)
     assert (str(summary), row.state, row.last_error, smtp.handler.received) == (

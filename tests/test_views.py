@@ -1362,7 +1362,8 @@ def test_invitation_creates_person_without_password_and_emails_link(client, coor
     assert link.startswith("http://testserver/invitations/")
 
 
-def test_invitation_link_sets_password_and_logs_in(client, coordinator, cluster):
+def invitation_path(client, coordinator):
+    """The coordinator invites Nina New; the path of the link in her email, logged out."""
     client.force_login(coordinator)
     client.post(
         "/clusters/saxocell/people/new/",
@@ -1370,8 +1371,11 @@ def test_invitation_link_sets_password_and_logs_in(client, coordinator, cluster)
     )
     link = next(line for line in mail.outbox[0].body.splitlines() if "/invitations/" in line)
     client.logout()
+    return link.removeprefix("http://testserver")
 
-    form_page = client.get(link.removeprefix("http://testserver"), follow=True)
+
+def test_invitation_link_sets_password_and_logs_in(client, coordinator, cluster):
+    form_page = client.get(invitation_path(client, coordinator), follow=True)
     response = client.post(
         form_page.redirect_chain[-1][0],
         {"new_password1": "a-long-new-pass-42", "new_password2": "a-long-new-pass-42"},
@@ -1385,16 +1389,8 @@ def test_invitation_link_sets_password_and_logs_in(client, coordinator, cluster)
 def test_invitation_accepted_in_a_german_browser_makes_a_german_account(
     client, coordinator, cluster
 ):
-    client.force_login(coordinator)
-    client.post(
-        "/clusters/saxocell/people/new/",
-        {"email": "nina@saxocell.test", "name": "Nina New", "role": Role.MEMBER},
-    )
-    link = next(line for line in mail.outbox[0].body.splitlines() if "/invitations/" in line)
-    client.logout()
-
     form_page = client.get(
-        link.removeprefix("http://testserver"), follow=True, HTTP_ACCEPT_LANGUAGE="de"
+        invitation_path(client, coordinator), follow=True, HTTP_ACCEPT_LANGUAGE="de"
     )
     response = client.post(
         form_page.redirect_chain[-1][0],
