@@ -801,6 +801,23 @@ def test_edit_sets_lead_and_contributors(client, coordinator, member, make_miles
     ]
 
 
+def test_edit_hands_the_lead_to_a_contributor_who_stays_ticked(
+    client, coordinator, member, make_milestone
+):
+    milestone = make_milestone(lead=coordinator, contributors=[member])
+    client.force_login(coordinator)
+
+    response = client.post(
+        f"/milestones/{milestone.pk}/edit/",
+        milestone_post(lead=member.pk, contributors=[member.pk]),
+    )
+
+    assert response.status_code == 302
+    assert [
+        (r.person.name, r.role) for r in Responsibility.objects.filter(milestone=milestone)
+    ] == [("Max Member", ResponsibilityRole.LEAD)]
+
+
 def test_new_milestone_as_month_window(client, coordinator, cluster):
     client.force_login(coordinator)
 

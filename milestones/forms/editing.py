@@ -94,8 +94,10 @@ class MilestoneForm(DateFieldsMixin):
     def clean(self):
         cleaned = super().clean()
         lead = cleaned.get("lead")
-        if lead is not None and lead in cleaned.get("contributors", []):
-            self.add_error("contributors", _("The lead is already responsible; untick them here."))
+        if lead is not None and "contributors" in cleaned:
+            # A contributor made lead (handing a milestone over) is the lead, no longer also
+            # a contributor: nobody has to untick them first.
+            cleaned["contributors"] = [p for p in cleaned["contributors"] if p != lead]
         return cleaned
 
     def save(self, *, by):
