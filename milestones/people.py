@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from milestones.models import (
+    Cluster,
     FeedScope,
     FeedToken,
     Membership,
@@ -25,18 +26,19 @@ class CannotChange(Exception):
     lead; the message says what to do first."""
 
 
-def _other_coordinators(membership):
-    # Locked, so that two coordinators who step down at the same moment cannot both be the
-    # one who leaves another behind.
-    return (
-        Membership.objects.select_for_update()
-        .filter(cluster_id=membership.cluster_id, role=Role.COORDINATOR)
-        .exclude(pk=membership.pk)
-    )
+def _locked(membership):
+    """The membership as it is now, its cluster locked for the transaction: changes to one
+    cluster's people take turns, so that two coordinators who step down at the same moment
+    cannot both count the other as the one who stays."""
+    list(Cluster.objects.select_for_update().filter(pk=membership.cluster_id).values_list("pk"))
+    return Membership.objects.select_related("person").get(pk=membership.pk)
 
 
 def _refuse_if_last_coordinator(membership):
-    if membership.role == Role.COORDINATOR and not _other_coordinators(membership).exists():
+    others = Membership.objects.filter(
+        cluster_id=membership.cluster_id, role=Role.COORDINATOR
+    ).exclude(pk=membership.pk)
+    if membership.role == Role.COORDINATOR and not others.exists():
         raise CannotChange(
             _("%(name)s is the cluster's only coordinator: make someone else a coordinator first.")
             % {"name": membership.person}
@@ -46,9 +48,7 @@ def _refuse_if_last_coordinator(membership):
 def change_role(*, membership, role):
     """Make the member a coordinator or a coordinator a member."""
     with transaction.atomic():
-        membership = (
-            Membership.objects.select_for_update().select_related("person").get(pk=membership.pk)
-        )
+        membership = _locked(membership)
         if membership.role == role:
             return membership
         if role != Role.COORDINATOR:
@@ -61,9 +61,7 @@ def change_role(*, membership, role):
 def remove_from_cluster(*, membership):
     """Take the person out of the cluster, with their responsibilities for its milestones."""
     with transaction.atomic():
-        membership = (
-            Membership.objects.select_for_update().select_related("person").get(pk=membership.pk)
-        )
+        membership = _locked(membership)
         _refuse_if_last_coordinator(membership)
         led = list(
             Milestone.objects.open()

@@ -1,10 +1,12 @@
 """A coordinator changes the role of a cluster's people or takes them out of the cluster."""
 
 import datetime
+import threading
 
 import pytest
+from django.db import connection, transaction
 
-from milestones import feeds
+from milestones import feeds, people
 from milestones.models import FeedScope, Membership, Responsibility, Role, Status
 from tests.conftest import make_person
 from tests.test_views import texts
@@ -244,3 +246,49 @@ def test_logged_out_change_goes_to_log_in(client, member):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.postgres_only
+def test_two_coordinators_stepping_down_at_once_leave_one(
+    transactional_db, cluster, coordinator, second_coordinator
+):
+    first = Membership.objects.get(person=coordinator)
+    second = Membership.objects.get(person=second_coordinator)
+    holding, release = threading.Event(), threading.Event()
+    outcome = {}
+
+    def step_down(name, membership, hold):
+        try:
+            with transaction.atomic():
+                if hold:
+                    # The first takes the cluster's turn and keeps it while the second asks.
+                    people._locked(membership)
+                    holding.set()
+                    release.wait(10)
+                people.change_role(membership=membership, role=Role.MEMBER)
+            outcome[name] = "stepped down"
+        except people.CannotChange:
+            outcome[name] = "refused"
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=step_down, args=("first", first, True)),
+        threading.Thread(target=step_down, args=("second", second, False)),
+    ]
+    threads[0].start()
+    holding.wait(10)
+    threads[1].start()
+    threads[1].join(0.5)
+    second_waited = threads[1].is_alive()
+    release.set()
+    for thread in threads:
+        thread.join(10)
+
+    assert second_waited
+    assert outcome == {"first": "stepped down", "second": "refused"}
+    assert list(
+        Membership.objects.filter(cluster=cluster, role=Role.COORDINATOR).values_list(
+            "person__name", flat=True
+        )
+    ) == ["Sam Second"]
