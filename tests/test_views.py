@@ -1421,6 +1421,21 @@ def test_invitation_accepted_in_a_german_browser_makes_a_german_account(
     assert texts(response, "main h1") == ["Was ansteht"]
 
 
+def test_invitation_accepted_by_a_browser_that_names_no_language_keeps_the_inviters(
+    client, coordinator, cluster
+):
+    coordinator.language = Language.GERMAN
+    coordinator.save()
+    form_page = client.get(invitation_path(client, coordinator), follow=True)
+
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "a-long-new-pass-42", "new_password2": "a-long-new-pass-42"},
+    )
+
+    assert Person.objects.get(email="nina@saxocell.test").language == Language.GERMAN
+
+
 def test_invitation_rejects_existing_member(client, coordinator, member):
     client.force_login(coordinator)
 

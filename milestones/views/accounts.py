@@ -2,6 +2,7 @@
 reminder preferences and one-click unsubscribe."""
 
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.signals import user_logged_out
@@ -54,10 +55,13 @@ class InvitationAcceptView(PasswordSetView):
     success_url = reverse_lazy("milestones:dashboard")
 
     def form_valid(self, form):
-        # The language the person's own browser asked for, rather than the inviter's, which
-        # the account was given when it was made.
+        # The language the person's own browser asks for, rather than the inviter's, which
+        # the account was given when it was made; a browser that names none keeps that.
+        asks = "HTTP_ACCEPT_LANGUAGE" in self.request.META or (
+            settings.LANGUAGE_COOKIE_NAME in self.request.COOKIES
+        )
         language = translation.get_language_from_request(self.request)
-        if language in Language.values and form.user.language != language:
+        if asks and language in Language.values:
             form.user.language = language
         response = super().form_valid(form)
         translation.activate(form.user.language)
