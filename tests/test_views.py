@@ -352,6 +352,8 @@ def test_dashboard_of_an_officer_lists_programmes_with_cluster_counts_not_their_
     alpha = Programme.objects.create(name="Alpha", slug="alpha")
     alpha.officers.create(person=officer)
     Cluster.objects.create(programme=alpha, name="Alpha One", slug="alpha-one")
+    # A programme whose clusters are not chosen yet.
+    Programme.objects.create(name="Zeta", slug="zeta").officers.create(person=officer)
     client.force_login(officer)
 
     response = client.get("/")
@@ -365,9 +367,10 @@ def test_dashboard_of_an_officer_lists_programmes_with_cluster_counts_not_their_
         [
             "Each programme's page lists all of its clusters.",
             "Alpha: who has submitted what (1 cluster) "
-            "Clusters4Future: who has submitted what (5 clusters)",
+            "Clusters4Future: who has submitted what (5 clusters) "
+            "Zeta: who has submitted what (0 clusters)",
         ],
-        ["/programmes/alpha/", "/programmes/c4f/"],
+        ["/programmes/alpha/", "/programmes/c4f/", "/programmes/zeta/"],
     )
 
 
