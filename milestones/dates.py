@@ -81,6 +81,11 @@ class When:
             return None
         return datetime.datetime.combine(self.starts_on, self.starts_at, tzinfo=tz)
 
+    def has_begun(self, *, now, tz):
+        """Whether a timed date has begun at ``now`` (a deadline: its cut-off has passed)."""
+        starts = self.starts(tz)
+        return starts is not None and now >= starts
+
     def ends(self, tz):
         """The aware end of a timed date; None when only the start (or cut-off) is known."""
         if self.ends_at is None or self.is_tentative:

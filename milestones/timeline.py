@@ -16,8 +16,7 @@ from milestones.models import Status
 
 def cut_off_passed(when, *, now, tz):
     """Whether a deadline with a cut-off time is past it (on its day it is overdue from then)."""
-    starts = when.starts(tz)
-    return when.is_deadline and starts is not None and now >= starts
+    return when.is_deadline and when.has_begun(now=now, tz=tz)
 
 
 def is_overdue(milestone, *, today, passed=False):

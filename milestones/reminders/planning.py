@@ -162,12 +162,6 @@ def wants_reminders(person):
     return person.is_active and person.reminder_mode != ReminderMode.OFF
 
 
-def has_begun(milestone, *, now, tz):
-    """Whether a milestone with a time has begun (a deadline: its cut-off has passed)."""
-    starts = milestone.when.starts(tz)
-    return starts is not None and now >= starts
-
-
 def _due_for_milestone(milestone, *, now, schedules):
     tz = dates.zone(milestone.cluster.programme.time_zone)
     today = now.astimezone(tz).date()
@@ -197,7 +191,7 @@ def _due_for_milestone(milestone, *, now, schedules):
     # Before the date: reminders count from the (first) day, a window's too. A meeting that
     # has begun, or a deadline whose cut-off has passed, is "today" no longer.
     anchor = milestone.starts_on
-    if today <= anchor and not has_begun(milestone, now=now, tz=tz):
+    if today <= anchor and not milestone.when.has_begun(now=now, tz=tz):
         schedule = []
         for lead in sorted(lead_days_for(milestone, schedules), reverse=True):
             send_day = working_day_on_or_before(anchor - datetime.timedelta(days=lead))

@@ -30,12 +30,7 @@ from milestones.models import (
 from milestones.reminders import wire
 from milestones.reminders.exchange import Exchange
 from milestones.reminders.messages import MessageParts, build_message, language_of
-from milestones.reminders.planning import (
-    due_reminders,
-    has_begun,
-    plan_due_reminders,
-    wants_reminders,
-)
+from milestones.reminders.planning import due_reminders, plan_due_reminders, wants_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +141,9 @@ def _why_not_send(reminder, *, now):
         return ReminderState.SKIPPED, NO_LONGER_CONCERNED
     if reminder.kind == ReminderKind.BEFORE:
         tz = dates.zone(milestone.cluster.programme.time_zone)
-        if now.astimezone(tz).date() > milestone.starts_on or has_begun(milestone, now=now, tz=tz):
+        if now.astimezone(tz).date() > milestone.starts_on or milestone.when.has_begun(
+            now=now, tz=tz
+        ):
             return ReminderState.MISSED, "the date has passed"
         newer = getattr(reminder, "has_newer", None)
         if newer is None:

@@ -1,6 +1,5 @@
 """The pages people read: the dashboard, a cluster's timeline, a milestone."""
 
-import datetime
 import functools
 
 from django.db.models import Count, FilteredRelation, OuterRef, Q, Subquery
@@ -191,7 +190,9 @@ def _cut_off_passed(values, *, today, now, zones):
         tz = dates.zone(zones[values[CLUSTER_ID]])
     except (KeyError, dates.UnknownTimeZone):
         tz = timezone.get_current_timezone()
-    return now >= datetime.datetime.combine(values[DAY_ID], values[TIME_ID], tzinfo=tz)
+    row = dict(zip(DUE_ROW_FIELDS, values, strict=True))
+    when = dates.When(**{name: row[name] for name in Milestone.DATE_FIELDS}, is_deadline=True)
+    return timeline.cut_off_passed(when, now=now, tz=tz)
 
 
 def due_row(values, *, today, now, zones, person_id):
