@@ -4,6 +4,7 @@ import datetime
 import os
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from hypothesis import HealthCheck, settings
 
@@ -21,6 +22,10 @@ from milestones.models import (
 )
 
 PASSWORD = "a-test-password-9"
+
+# PBKDF2 is slow on purpose, and the suite makes a few people in nearly every test; the
+# production hasher is kept where hashing itself is under test (tests/test_settings.py).
+django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Property-based tests (tests/test_bad_input.py) stay quick: 50 examples each, no deadline (the
 # first request of a test renders templates from cold). Their examples share the test's
