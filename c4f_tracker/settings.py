@@ -94,9 +94,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # writes, and a commit is one append and one sync of the log instead of a rollback
     # journal written, synced and deleted. synchronous=FULL keeps every commit durable
     # through a power cut (NORMAL would not): a reminder marked sent stays sent.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL"
-    )
+    #
+    # A transaction that reads and then writes gets "database is locked" at once under WAL
+    # when another connection wrote meanwhile, and no busy timeout helps it: every transaction
+    # takes the write lock when it begins (IMMEDIATE), and waits up to SQLITE_BUSY_TIMEOUT
+    # seconds for it. Concurrent edits and reminder rounds then take turns instead of failing.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL")
+    options.setdefault("transaction_mode", "IMMEDIATE")
+    options.setdefault("timeout", env.float("SQLITE_BUSY_TIMEOUT", default=20.0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
     "DATABASE_PREPARED_STATEMENTS", default=True
 ):
