@@ -30,6 +30,15 @@ if not DEBUG:
         )
 
 SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-development-only-never-in-production")
+# Django signs sessions, password resets and invitations with it: a key anyone can read in
+# .env.example, or one short enough to guess, would let them forge all three.
+SECRET_KEY_SHORTEST = 50
+if not DEBUG and ("REPLACE" in SECRET_KEY or len(SECRET_KEY) < SECRET_KEY_SHORTEST):
+    raise ImproperlyConfigured(
+        "DEBUG is off (production) and SECRET_KEY is the example's placeholder or shorter than "
+        f"{SECRET_KEY_SHORTEST} characters. Generate one with: "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
@@ -221,6 +230,15 @@ AXES_VERBOSE = False
 # they were reached from to X-Forwarded-For, that many entries from its right. Anything further
 # left was written by the client and is not believed.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# X-Forwarded-For is believed only on requests that come from these addresses or networks: the
+# proxy's. gunicorn trusts X-Forwarded-Proto from the same ones (c4f_tracker/gunicorn.conf.py).
+TRUSTED_PROXY_ADDRESSES = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
+if not DEBUG and TRUSTED_PROXY_COUNT > 0 and "*" in TRUSTED_PROXY_ADDRESSES:
+    raise ImproperlyConfigured(
+        "FORWARDED_ALLOW_IPS=* with TRUSTED_PROXY_COUNT > 0 lets any client that reaches "
+        "gunicorn name its own address and escape the log-in lockout: set FORWARDED_ALLOW_IPS "
+        "to the address of the proxy in front of gunicorn."
+    )
 AXES_CLIENT_IP_CALLABLE = "milestones.middleware.client_address"
 
 LOGGING = {

@@ -1,5 +1,7 @@
 """Middleware of the app: the health check ahead of everything, the account's language."""
 
+import ipaddress
+
 from django.conf import settings
 from django.utils import translation
 
@@ -47,11 +49,12 @@ def client_address(request):
     With TRUSTED_PROXY_COUNT = 0 (the default) it is REMOTE_ADDR. Behind N proxies that each
     append the address they were reached from to X-Forwarded-For, it is the N-th entry from the
     right; entries further left were written by the client and prove nothing. A request with a
-    shorter chain did not come through all the proxies, so its REMOTE_ADDR is what we know.
+    shorter chain did not come through all the proxies, so its REMOTE_ADDR is what we know, and
+    so is it for a request that does not come from a proxy's address (TRUSTED_PROXY_ADDRESSES).
     """
     count = settings.TRUSTED_PROXY_COUNT
     remote_address = request.META.get("REMOTE_ADDR", "")
-    if count <= 0:
+    if count <= 0 or not _is_trusted_proxy(remote_address):
         return remote_address
     chain = [
         entry.strip()
@@ -61,3 +64,21 @@ def client_address(request):
     if len(chain) < count:
         return remote_address
     return chain[-count]
+
+
+def _is_trusted_proxy(address):
+    """Whether the address is one of TRUSTED_PROXY_ADDRESSES (addresses or networks; "*" is
+    any): a client that reaches gunicorn directly writes its own X-Forwarded-For."""
+    try:
+        address = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    for trusted in settings.TRUSTED_PROXY_ADDRESSES:
+        if trusted == "*":
+            return True
+        try:
+            if address in ipaddress.ip_network(trusted, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False

@@ -258,14 +258,32 @@ def request_from(address, forwarded_for=None):
     ],
 )
 def test_client_address_believes_only_the_trusted_proxies(proxies, forwarded_for, expected):
-    with override_settings(TRUSTED_PROXY_COUNT=proxies):
+    with override_settings(TRUSTED_PROXY_COUNT=proxies, TRUSTED_PROXY_ADDRESSES=["10.0.0.0/8"]):
         found = client_address(request_from("10.0.0.2", forwarded_for))
 
     assert found == expected
 
 
+@pytest.mark.parametrize(
+    ("trusted", "expected"),
+    [
+        # The proxy is somewhere else: this client reached gunicorn directly.
+        (["127.0.0.1", "::1"], "10.0.0.2"),
+        (["10.0.0.3"], "10.0.0.2"),
+        (["not an address"], "10.0.0.2"),
+        (["10.0.0.2"], "203.0.113.5"),
+        (["*"], "203.0.113.5"),
+    ],
+)
+def test_client_address_ignores_forwarded_for_from_anyone_but_the_proxy(trusted, expected):
+    with override_settings(TRUSTED_PROXY_COUNT=1, TRUSTED_PROXY_ADDRESSES=trusted):
+        found = client_address(request_from("10.0.0.2", "203.0.113.5"))
+
+    assert found == expected
+
+
 @time_machine.travel(NOW, tick=False)
-@override_settings(TRUSTED_PROXY_COUNT=1)
+@override_settings(TRUSTED_PROXY_COUNT=1, TRUSTED_PROXY_ADDRESSES=["10.0.0.2"])
 def test_lockout_behind_a_proxy_is_per_client_not_per_proxy(client, member):
     for _ in range(5):
         log_in(
@@ -284,6 +302,29 @@ def test_lockout_behind_a_proxy_is_per_client_not_per_proxy(client, member):
     )
 
     assert (spoofing.status_code, neighbour.status_code) == (429, 302)
+
+
+@time_machine.travel(NOW, tick=False)
+@override_settings(TRUSTED_PROXY_COUNT=1, TRUSTED_PROXY_ADDRESSES=["10.0.0.9"])
+def test_lockout_holds_for_a_client_that_writes_its_own_forwarded_for(client, member):
+    for attempt in range(5):
+        log_in(
+            client,
+            member.email,
+            "wrong",
+            address="198.51.100.7",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt}",
+        )
+
+    again = log_in(
+        Client(),
+        member.email,
+        PASSWORD,
+        address="198.51.100.7",
+        HTTP_X_FORWARDED_FOR="203.0.113.99",
+    )
+
+    assert again.status_code == 429
 
 
 # --- Sessions and passwords ------------------------------------------------------------------

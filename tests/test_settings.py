@@ -1,6 +1,7 @@
 """Production settings, /healthz, and the deployment's own commands run without Docker."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -16,13 +17,22 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def env_example():
-    """The production environment that .env.example documents."""
+    """The production environment that .env.example documents, with its placeholder key
+    replaced as it tells the operator to."""
+    return {**env_example_as_published(), "SECRET_KEY": GENERATED_KEY}
+
+
+def env_example_as_published():
     values = {}
     for line in (ROOT / ".env.example").read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             name, _, value = line.partition("=")
             values[name] = value.strip('"')
     return values
+
+
+# What `python -c "import secrets; print(secrets.token_urlsafe(50))"` prints, once.
+GENERATED_KEY = "kY3t0uN2b9QeHcVw7xR1mZs5LpA8dFgJ4iOyUjTqWrEzXvCnBm6aSl0hPo-K_D9fGh2"
 
 
 def run_manage(*args, env):
@@ -56,6 +66,50 @@ def test_production_refuses_to_start_without_its_secrets(unset, named):
         "django.core.exceptions.ImproperlyConfigured: DEBUG is off (production) and these "
         f"settings are missing from the environment: {named}. See .env.example.",
     )
+
+
+KEY_REFUSAL = (
+    "django.core.exceptions.ImproperlyConfigured: DEBUG is off (production) and SECRET_KEY is "
+    "the example's placeholder or shorter than 50 characters. Generate one with: "
+    'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        env_example_as_published()["SECRET_KEY"],
+        "REPLACE-" + GENERATED_KEY,
+        GENERATED_KEY[:49],
+    ],
+    ids=["the example's", "a placeholder", "49 characters"],
+)
+def test_production_refuses_the_example_or_a_short_secret_key(key):
+    result = run_manage("check", env={**env_example(), "SECRET_KEY": key})
+
+    assert (result.returncode, result.stderr.strip().splitlines()[-1]) == (1, KEY_REFUSAL)
+
+
+def test_production_refuses_to_believe_every_address_behind_a_proxy():
+    env = {**env_example(), "FORWARDED_ALLOW_IPS": "*", "TRUSTED_PROXY_COUNT": "1"}
+
+    result = run_manage("check", env=env)
+
+    assert (result.returncode, result.stderr.strip().splitlines()[-1]) == (
+        1,
+        "django.core.exceptions.ImproperlyConfigured: FORWARDED_ALLOW_IPS=* with "
+        "TRUSTED_PROXY_COUNT > 0 lets any client that reaches gunicorn name its own address and "
+        "escape the log-in lockout: set FORWARDED_ALLOW_IPS to the address of the proxy in front "
+        "of gunicorn.",
+    )
+
+
+def test_docker_compose_publishes_ports_on_the_host_itself_only():
+    text = (ROOT / "docker-compose.yml").read_text()
+
+    published = re.findall(r'^\s+- "([^"]+:\d+)"$', text, flags=re.MULTILINE)
+
+    assert published == ["127.0.0.1:8000:8000", "127.0.0.1:8025:8025"]
 
 
 def test_check_deploy_is_clean_with_the_documented_production_environment():
