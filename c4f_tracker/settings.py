@@ -193,7 +193,7 @@ if not DEBUG:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 X_FRAME_OPTIONS = "DENY"
 # A refused form gets a page in the site's layout; a second tab's log-in goes on (views.common).
-CSRF_FAILURE_VIEW = "milestones.views.csrf_failure"
+CSRF_FAILURE_VIEW = "milestones.views.common.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Content-Security-Policy (django-csp 4): everything from the app itself, no inline script or

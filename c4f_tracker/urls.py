@@ -3,10 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from milestones.forms import InvitationAwarePasswordResetForm, LoginForm
-from milestones.views import PasswordSetView
+from milestones.views.accounts import PasswordSetView
 
 # A database that goes away during a request gives a 503 page, not a traceback.
-handler500 = "milestones.views.server_error"
+handler500 = "milestones.views.common.server_error"
 
 # /healthz is answered by milestones.middleware.HealthCheckMiddleware, ahead of host checks.
 urlpatterns = [

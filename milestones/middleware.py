@@ -5,7 +5,7 @@ import ipaddress
 from django.conf import settings
 from django.utils import translation
 
-from milestones.views import healthz
+from milestones.views.common import healthz
 
 
 class HealthCheckMiddleware:
