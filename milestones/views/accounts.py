@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView, UpdateView
 
 from milestones import reminders
-from milestones.forms import AccountForm, ReminderPreferencesForm, login_name
+from milestones.forms.accounts import AccountForm, ReminderPreferencesForm, login_name
 from milestones.models import Language, Person, ReminderMode
 from milestones.views.common import PersonMixin
 
