@@ -223,7 +223,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_USERNAME_CALLABLE = "milestones.forms.login_name"
+AXES_USERNAME_CALLABLE = "milestones.forms.accounts.login_name"
 # Not verbose: no banner at every start; failures and lockouts are still logged.
 AXES_VERBOSE = False
 # The client's address: REMOTE_ADDR, or behind this many proxies that each append the address

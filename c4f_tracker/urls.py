@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from milestones.forms import InvitationAwarePasswordResetForm, LoginForm
+from milestones.forms.accounts import InvitationAwarePasswordResetForm, LoginForm
 from milestones.views.accounts import PasswordSetView
 
 # A database that goes away during a request gives a 503 page, not a traceback.

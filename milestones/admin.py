@@ -1,24 +1,28 @@
 """The admin: every model, with filters, search and the people responsible inline.
 
 Saving a plan item or a cluster goes through ``milestones.plan`` so that the plan reaches the
-clusters here exactly as it does from the web UI.
+clusters here exactly as it does from the web UI; milestones, clusters, people, memberships and
+responsibilities are saved and deleted through ``milestones.services``, which record each
+change as the web UI's do.
 """
 
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import (
-    BaseUserCreationForm,
-    SetUnusablePasswordMixin,
-    UserChangeForm,
-)
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from milestones import plan
+from milestones import plan, services
 from milestones.feeds import revoke_feed_token
+from milestones.forms.admin import (
+    MembershipFormSet,
+    MilestoneAdminForm,
+    PersonChangeForm,
+    PersonCreationForm,
+    PlanItemAdminForm,
+    ResponsibilityFormSet,
+    changes_of,
+)
 from milestones.models import (
     Cluster,
     FeedToken,
@@ -31,18 +35,7 @@ from milestones.models import (
     Reminder,
     ReminderSchedule,
     Responsibility,
-    ResponsibilityRole,
 )
-
-
-class ChangeReasonForm(forms.ModelForm):
-    """A model form with the "why" that the history keeps beside each change."""
-
-    change_reason = forms.CharField(
-        label=_("Reason for the change"),
-        required=False,
-        help_text=_("Kept in the history, e.g. “moved at the jury's request”."),
-    )
 
 
 class ProgrammeOfficerInline(admin.TabularInline):
@@ -61,6 +54,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    formset = MembershipFormSet
     extra = 0
     autocomplete_fields = ["person"]
 
@@ -76,37 +70,13 @@ class ClusterAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        if change:
+            services.change_cluster(cluster=obj, changes=changes_of(form))
+        else:
+            super().save_model(request, obj, form, change)
         # A cluster that joins, or moves to another round, gets the plan's current items.
         if not change or "round" in form.changed_data or "programme" in form.changed_data:
             plan.sync_cluster_plan(cluster=obj, by=request.user)
-
-
-class PersonCreationForm(SetUnusablePasswordMixin, BaseUserCreationForm):
-    usable_password = SetUnusablePasswordMixin.create_usable_password_field(
-        help_text=_("Disabled: the person cannot log in until invited (people responsible).")
-    )
-
-    class Meta:
-        model = Person
-        fields = ("email", "name", "organisation", "language")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["password1"].required = False
-        self.fields["password2"].required = False
-
-    def clean_email(self):
-        email = Person.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if Person.objects.filter(email__iexact=email).exists():
-            raise ValidationError(_("A person with this email address exists already."))
-        return email
-
-
-class PersonChangeForm(UserChangeForm):
-    class Meta:
-        model = Person
-        fields = "__all__"
 
 
 @admin.register(Person)
@@ -147,45 +117,11 @@ class PersonAdmin(UserAdmin):
     inlines = [MembershipInline]
 
 
-class ResponsibilityFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        leads = [
-            form
-            for form in self.forms
-            if form.cleaned_data
-            and not form.cleaned_data.get("DELETE")
-            and form.cleaned_data.get("role") == ResponsibilityRole.LEAD
-        ]
-        if len(leads) > 1:
-            raise ValidationError(_("A milestone has one lead; make the others contributors."))
-
-
 class ResponsibilityInline(admin.TabularInline):
     model = Responsibility
     formset = ResponsibilityFormSet
     extra = 1
     autocomplete_fields = ["person"]
-
-
-class MilestoneAdminForm(ChangeReasonForm):
-    class Meta:
-        model = Milestone
-        fields = [
-            "cluster",
-            "plan_item",
-            "kind",
-            "title",
-            "status",
-            *Milestone.DATE_FIELDS,
-            "description",
-            "location",
-        ]
-
-
-def _record_reason(request, obj, form):
-    obj._change_reason = form.cleaned_data.get("change_reason", "")
-    obj._history_user = request.user
 
 
 @admin.register(Milestone)
@@ -227,26 +163,18 @@ class MilestoneAdmin(SimpleHistoryAdmin):
         return obj.when_text
 
     def save_model(self, request, obj, form, change):
-        _record_reason(request, obj, form)
-        super().save_model(request, obj, form, change)
+        reason = form.cleaned_data.get("change_reason", "")
+        if change:
+            changes = changes_of(form)
+            services.change_milestone(
+                milestone=obj, changes=changes, by=request.user, reason=reason
+            )
+        else:
+            services.add_milestone(milestone=obj, by=request.user, reason=reason)
 
     def has_delete_permission(self, request, obj=None):
         # Milestones are cancelled, not deleted: their history must outlive them.
         return False
-
-
-class PlanItemAdminForm(ChangeReasonForm):
-    class Meta:
-        model = PlanItem
-        fields = [
-            "programme",
-            "round",
-            "kind",
-            "title",
-            "description",
-            "location",
-            *PlanItem.DATE_FIELDS,
-        ]
 
 
 @admin.register(PlanItem)
@@ -274,6 +202,19 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["person__email", "person__name", "cluster__name"]
     autocomplete_fields = ["person", "cluster"]
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.change_membership(membership=obj, changes=changes_of(form))
+        else:
+            services.add_membership(membership=obj)
+
+    def delete_model(self, request, obj):
+        services.remove_membership(membership=obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            services.remove_membership(membership=membership)
+
 
 @admin.register(ProgrammeOfficer)
 class ProgrammeOfficerAdmin(admin.ModelAdmin):
@@ -290,6 +231,18 @@ class ResponsibilityAdmin(admin.ModelAdmin):
     search_fields = ["person__email", "person__name", "milestone__title"]
     autocomplete_fields = ["person"]
     raw_id_fields = ["milestone"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.change_responsibility(responsibility=obj, changes=changes_of(form))
+        else:
+            services.add_responsibility(responsibility=obj)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Responsibility.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        services.remove_responsibilities(responsibilities=queryset)
 
 
 @admin.register(FeedToken)

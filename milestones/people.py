@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from milestones import services
 from milestones.models import (
     Cluster,
     FeedScope,
@@ -53,8 +54,7 @@ def change_role(*, membership, role):
             return membership
         if role != Role.COORDINATOR:
             _refuse_if_last_coordinator(membership)
-        membership.role = role
-        membership.save(update_fields=["role"])
+        services.change_membership(membership=membership, changes={"role": role})
     return membership
 
 
@@ -84,11 +84,11 @@ def remove_from_cluster(*, membership):
                     "titles": ", ".join(_("“%(title)s”") % {"title": title} for title in led),
                 }
             )
-        # One by one, so that each milestone's calendar event and feed move on (a signal).
-        for responsibility in Responsibility.objects.filter(
-            milestone__cluster_id=membership.cluster_id, person_id=membership.person_id
-        ):
-            responsibility.delete()
+        services.remove_responsibilities(
+            responsibilities=Responsibility.objects.filter(
+                milestone__cluster_id=membership.cluster_id, person_id=membership.person_id
+            )
+        )
         # Their addresses of the cluster's feed end for good: added again one day, they
         # subscribe afresh instead of finding an old address working again.
         FeedToken.objects.filter(
@@ -97,5 +97,5 @@ def remove_from_cluster(*, membership):
             cluster_id=membership.cluster_id,
             revoked_at__isnull=True,
         ).update(revoked_at=timezone.now())
-        membership.delete()
+        services.remove_membership(membership=membership)
     return membership

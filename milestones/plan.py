@@ -11,17 +11,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from milestones import services
 from milestones.dates import When
 from milestones.models import DEADLINE_KINDS, Cluster, Milestone, PlanItem, Status
 
 # What a plan item decides for every cluster; the date only while a cluster has no day of its own.
 PLAN_FIELDS = ("kind", "title", "description", "location")
-
-
-def _record(instance, *, by, reason):
-    # django-simple-history reads these when the save writes the historical row.
-    instance._history_user = by
-    instance._change_reason = reason or ""
 
 
 def _milestone_from_plan(plan_item, cluster):
@@ -36,14 +31,17 @@ def save_plan_item(*, plan_item, by=None, reason=""):
 
     Milestones whose date is still the plan's previous date follow the new one; a cluster
     that has fixed a day of its own keeps it. Clusters that fall out of the plan item's
-    scope (another round) see their open milestone for it cancelled, not deleted.
+    scope (another round) see their open milestone for it cancelled, not deleted. Each
+    milestone's history records ``by`` and ``reason``.
     """
     with transaction.atomic():
         previous_dates = None
         if plan_item.pk is not None:
             previous = PlanItem.objects.select_for_update().get(pk=plan_item.pk)
             previous_dates = previous.date_values()
-        _record(plan_item, by=by, reason=reason)
+        # django-simple-history reads these when the save writes the historical row.
+        plan_item._history_user = by
+        plan_item._change_reason = reason or ""
         plan_item.save()
 
         clusters = Cluster.objects.filter(programme_id=plan_item.programme_id)
@@ -54,24 +52,24 @@ def save_plan_item(*, plan_item, by=None, reason=""):
             milestone = existing.pop(cluster.pk, None)
             if milestone is None:
                 milestone = _milestone_from_plan(plan_item, cluster)
-                _record(milestone, by=by, reason=reason)
-                milestone.save()
+                services.add_milestone(milestone=milestone, by=by, reason=reason)
                 continue
             names = list(PLAN_FIELDS)
             if previous_dates is not None and milestone.date_values() == previous_dates:
                 names += PlanItem.DATE_FIELDS
             if any(getattr(milestone, n) != getattr(plan_item, n) for n in names):
-                for name in names:
-                    setattr(milestone, name, getattr(plan_item, name))
-                _record(milestone, by=by, reason=reason)
-                milestone.save()
+                changes = {name: getattr(plan_item, name) for name in names}
+                services.change_milestone(
+                    milestone=milestone, changes=changes, by=by, reason=reason
+                )
         for milestone in existing.values():
             if milestone.status not in (Status.DONE, Status.CANCELLED):
-                milestone.status = Status.CANCELLED
-                _record(
-                    milestone, by=by, reason=_("No longer in the programme's plan for this round.")
+                services.set_status(
+                    milestone=milestone,
+                    status=Status.CANCELLED,
+                    by=by,
+                    note=_("No longer in the programme's plan for this round."),
                 )
-                milestone.save()
     return plan_item
 
 
@@ -91,23 +89,23 @@ def sync_cluster_plan(*, cluster, by=None):
             if not plan_item.applies_to(cluster):
                 continue
             milestone = _milestone_from_plan(plan_item, cluster)
-            _record(milestone, by=by, reason=_("From the programme's plan."))
-            milestone.save()
+            services.add_milestone(
+                milestone=milestone, by=by, reason=_("From the programme's plan.")
+            )
             created.append(milestone)
     return created
 
 
 def change_milestone_date(*, milestone, by, reason, **date_fields):
-    """Move a milestone, keeping who moved it, when and why; raises ValidationError if unsound."""
+    """Move a milestone, keeping who moved it, when and why; raises ValidationError if unsound
+    (the row then stays as it was)."""
     unknown = set(date_fields) - set(Milestone.DATE_FIELDS)
     if unknown:
         raise TypeError(f"not date fields: {sorted(unknown)}")
     for name, value in date_fields.items():
         setattr(milestone, name, value)
     milestone.full_clean()
-    _record(milestone, by=by, reason=reason)
-    milestone.save()
-    return milestone
+    return services.change_milestone(milestone=milestone, changes=date_fields, by=by, reason=reason)
 
 
 def confirm_day(*, milestone, day, starts_at=None, ends_at=None, by, reason=""):

@@ -8,6 +8,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 from hypothesis import HealthCheck, settings
 
+from milestones import services
 from milestones.models import (
     Cluster,
     Kind,
@@ -70,21 +71,25 @@ def make_person(email, name, **fields):
 @pytest.fixture
 def coordinator(cluster):
     person = make_person("coordinator@saxocell.test", "Carla Coordinator")
-    Membership.objects.create(person=person, cluster=cluster, role=Role.COORDINATOR)
+    services.add_membership(
+        membership=Membership(person=person, cluster=cluster, role=Role.COORDINATOR)
+    )
     return person
 
 
 @pytest.fixture
 def member(cluster):
     person = make_person("member@saxocell.test", "Max Member")
-    Membership.objects.create(person=person, cluster=cluster, role=Role.MEMBER)
+    services.add_membership(membership=Membership(person=person, cluster=cluster, role=Role.MEMBER))
     return person
 
 
 @pytest.fixture
 def other_coordinator(other_cluster):
     person = make_person("coordinator@other.test", "Olga Other")
-    Membership.objects.create(person=person, cluster=other_cluster, role=Role.COORDINATOR)
+    services.add_membership(
+        membership=Membership(person=person, cluster=other_cluster, role=Role.COORDINATOR)
+    )
     return person
 
 
@@ -106,13 +111,15 @@ def make_milestone(cluster):
         fields.setdefault("starts_on", datetime.date(2024, 4, 2))
         milestone = Milestone(**fields)
         milestone.full_clean()
-        milestone.save()
+        services.add_milestone(milestone=milestone, by=None)
         if lead is not None:
-            Responsibility.objects.create(
+            responsibility = Responsibility(
                 milestone=milestone, person=lead, role=ResponsibilityRole.LEAD
             )
+            services.add_responsibility(responsibility=responsibility)
         for person in contributors:
-            Responsibility.objects.create(milestone=milestone, person=person)
+            responsibility = Responsibility(milestone=milestone, person=person)
+            services.add_responsibility(responsibility=responsibility)
         return milestone
 
     return make

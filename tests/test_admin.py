@@ -1,9 +1,19 @@
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 
-from milestones.models import Cluster, Kind, Milestone, Person, PlanItem, Responsibility, Role
+from milestones.models import (
+    Cluster,
+    Kind,
+    Membership,
+    Milestone,
+    Person,
+    PlanItem,
+    Responsibility,
+    Role,
+)
 
 D = datetime.date
 
@@ -253,3 +263,108 @@ def test_admin_creates_a_person_without_a_password_until_invited(admin_client, c
         False,
         ["member"],
     )
+
+
+UTC = datetime.UTC
+CREATED = datetime.datetime(2024, 1, 10, 9, 30, tzinfo=UTC)
+# Within the admin's session of 8 hours.
+LATER = datetime.datetime(2024, 1, 10, 11, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def created():
+    """Everything a test arranges is made at CREATED; what the admin does then, at LATER."""
+    with time_machine.travel(CREATED, tick=False) as traveller:
+        yield traveller
+
+
+def test_admin_date_and_status_changes_raise_sequence_and_date_version(
+    created, admin_client, make_milestone
+):
+    milestone = make_milestone()
+    url = reverse("admin:milestones_milestone_change", args=[milestone.pk])
+
+    created.move_to(LATER)
+    admin_client.post(url, milestone_form(milestone.cluster, title="Strategy, revised"))
+    after_title = Milestone.objects.values_list("sequence", "date_version").get()
+    admin_client.post(url, milestone_form(milestone.cluster, starts_on="2024-04-05"))
+    after_date = Milestone.objects.values_list("sequence", "date_version").get()
+    admin_client.post(url, milestone_form(milestone.cluster, starts_on="2024-04-05", status="done"))
+
+    assert [after_title, after_date] == [(0, 0), (1, 1)]
+    assert Milestone.objects.values_list("sequence", "date_version", "status_changed_at").get() == (
+        2,
+        1,
+        LATER,
+    )
+
+
+def test_admin_lead_added_on_its_own_page_touches_the_milestone(
+    created, admin_client, make_milestone, member
+):
+    milestone = make_milestone()
+
+    created.move_to(LATER)
+    admin_client.post(
+        reverse("admin:milestones_responsibility_add"),
+        {"milestone": milestone.pk, "person": member.pk, "role": "lead"},
+    )
+
+    milestone.refresh_from_db()
+    assert (milestone.lead, milestone.sequence, milestone.updated_at) == (member, 0, LATER)
+
+
+def test_admin_cluster_renamed_touches_its_milestones(created, admin_client, make_milestone):
+    milestone = make_milestone()
+    cluster = milestone.cluster
+
+    created.move_to(LATER)
+    admin_client.post(
+        reverse("admin:milestones_cluster_change", args=[cluster.pk]),
+        {
+            "programme": cluster.programme_id,
+            "name": "SaxoCell Leipzig",
+            "slug": cluster.slug,
+            "round": "1",
+            "phase": cluster.phase,
+            "website": "",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+
+    milestone.refresh_from_db()
+    assert (str(milestone.cluster), milestone.updated_at) == ("SaxoCell Leipzig", LATER)
+
+
+def test_admin_membership_added_and_removed_moves_the_persons_updated_at(
+    created, admin_client, member, other_cluster
+):
+    person_page = reverse("admin:milestones_person_change", args=[member.pk])
+
+    created.move_to(LATER)
+    admin_client.post(
+        person_page,
+        {
+            "email": member.email,
+            "name": member.name,
+            "organisation": "",
+            "language": member.language,
+            "reminder_mode": member.reminder_mode,
+            "is_active": "on",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-0-cluster": other_cluster.pk,
+            "memberships-0-role": Role.MEMBER,
+        },
+    )
+    after_joining = Person.objects.values_list("updated_at", flat=True).get(pk=member.pk)
+    joined = Membership.objects.get(person=member, cluster=other_cluster)
+    created.move_to(LATER + datetime.timedelta(hours=1))
+    admin_client.post(
+        reverse("admin:milestones_membership_delete", args=[joined.pk]), {"post": "yes"}
+    )
+
+    member.refresh_from_db()
+    assert (after_joining, member.updated_at) == (LATER, LATER + datetime.timedelta(hours=1))
+    assert list(member.memberships.values_list("cluster__slug", flat=True)) == ["saxocell"]

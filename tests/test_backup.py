@@ -10,13 +10,15 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import time_machine
 from django.apps import apps
 from django.core import serializers
 from django.core.management import call_command
 from django.db import connection
 from psycopg import sql
 
-from milestones.models import Milestone
+from milestones import services
+from milestones.models import Membership, Milestone, Role, Status
 
 
 def to_the_millisecond(value):
@@ -71,6 +73,32 @@ def test_a_restore_keeps_times_to_the_millisecond(transactional_db, tmp_path):
     assert set(Milestone.objects.values_list("updated_at", flat=True)) == {
         edited.replace(microsecond=0)
     }
+
+
+def test_a_restore_over_changed_rows_brings_back_the_rows_as_dumped(transactional_db, tmp_path):
+    """Loading a backup saves each row raw: no sequence or date version rises, and no
+    milestone or person is touched, by the milestones, responsibilities and memberships
+    loaded."""
+    call_command("load_demo", stdout=io.StringIO())
+    before = snapshot()
+    dump = tmp_path / "c4f.json"
+    call_command("dumpdata", "milestones", "--natural-foreign", f"--output={dump}")
+    milestone = Milestone.objects.filter(responsibilities__isnull=False).first()
+    services.set_status(milestone=milestone, status=Status.DONE, by=None)
+    services.change_milestone(
+        milestone=milestone, changes={"starts_on": datetime.date(2024, 4, 9)}, by=None
+    )
+    member = Membership.objects.filter(role=Role.MEMBER).select_related("person").first()
+    services.change_membership(membership=member, changes={"role": Role.COORDINATOR})
+
+    with time_machine.travel(datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC), tick=False):
+        call_command("loaddata", str(dump), stdout=io.StringIO())
+
+    restored = snapshot()
+    # The changes' own historical rows stay: loaddata adds rows, it does not delete any.
+    history = "milestones.HistoricalMilestone"
+    assert len(restored[history]) == len(before[history]) + 2
+    assert {**restored, history: before[history]} == before
 
 
 def postgres_tool(name, major):

@@ -23,7 +23,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from milestones import feeds, ical, reminders
-from milestones.forms import invite_person
+from milestones.forms.accounts import invite_person
 from milestones.models import (
     FeedScope,
     Kind,

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from milestones import dates, ical
 from milestones.models import Cluster, Kind, Milestone, Programme, Status
 from milestones.models.milestone import DEADLINE_KINDS
+from milestones.services import change_milestone, set_status
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 UTC = datetime.UTC
@@ -315,8 +316,7 @@ def test_build_calendar_date_change_raises_sequence_and_keeps_uid(make_milestone
     before = event_lines(feed([milestone]))
 
     with time_machine.travel(datetime.datetime(2024, 2, 1, 8, tzinfo=UTC), tick=False):
-        milestone.starts_on = day(2024, 4, 3)
-        milestone.save()
+        change_milestone(milestone=milestone, changes={"starts_on": day(2024, 4, 3)}, by=None)
     after = event_lines(feed([milestone]))
 
     assert [line for line in before if line[:4] in ("UID:", "SEQU", "DTST", "LAST")] == [
@@ -337,8 +337,7 @@ def test_build_calendar_date_change_raises_sequence_and_keeps_uid(make_milestone
 
 def test_build_calendar_cancelled_milestone_is_cancelled_with_higher_sequence(make_milestone):
     milestone = make_milestone()
-    milestone.status = Status.CANCELLED
-    milestone.save()
+    set_status(milestone=milestone, status=Status.CANCELLED, by=None)
 
     event = icalendar.Calendar.from_ical(feed([milestone])).walk("VEVENT")[0]
 

@@ -8,7 +8,7 @@ import vobject
 from django.db.models import Prefetch
 from django.urls import reverse
 
-from milestones import feeds, ical
+from milestones import feeds, ical, services
 from milestones.models import (
     FeedScope,
     FeedToken,
@@ -292,23 +292,20 @@ def test_feed_revalidation_after_a_change_is_200_with_the_new_body(
 def make_change(change, events, other_cluster, member, make_milestone):
     """One of the changes a feed must show (``events``: the fixture's milestones)."""
     if change == "milestone":
-        events["jury"].location = "Berlin"
-        events["jury"].save()
+        services.change_milestone(milestone=events["jury"], changes={"location": "Berlin"}, by=None)
     elif change == "cluster name":
-        other_cluster.name = "Other"
-        other_cluster.save()
+        services.change_cluster(cluster=other_cluster, changes={"name": "Other"})
     elif change == "lead name":
-        member.name = "Maxine Member"
-        member.save()
+        services.change_person(person=member, changes={"name": "Maxine Member"})
     elif change == "new milestone":
         make_milestone(title="Added")
     elif change == "cancelled":
-        events["phase"].status = Status.CANCELLED
-        events["phase"].save()
+        services.set_status(milestone=events["phase"], status=Status.CANCELLED, by=None)
     elif change == "leads swapped":
         swap_leads(events["strategy"], events["visit"])
     else:
-        Responsibility.objects.filter(milestone=events["strategy"], role="lead").delete()
+        lead = Responsibility.objects.filter(milestone=events["strategy"], role="lead")
+        services.remove_responsibilities(responsibilities=lead)
 
 
 def swap_leads(one, other):
@@ -316,9 +313,9 @@ def swap_leads(one, other):
     each row saved on its own, the milestones not."""
     first = Responsibility.objects.get(milestone=one, role="lead")
     second = Responsibility.objects.get(milestone=other, role="lead")
-    first.person, second.person = second.person, first.person
-    first.save()
-    second.save()
+    first_person, second_person = first.person, second.person
+    services.change_responsibility(responsibility=first, changes={"person": second_person})
+    services.change_responsibility(responsibility=second, changes={"person": first_person})
 
 
 def last_modified(body):

@@ -12,7 +12,6 @@ from milestones.models import (
     Person,
     Responsibility,
     ResponsibilityRole,
-    Status,
 )
 from tests.conftest import PASSWORD
 
@@ -37,26 +36,6 @@ def test_person_logs_in_with_email_in_any_case(member):
 def test_person_email_is_unique_ignoring_case(member):
     with pytest.raises(IntegrityError), transaction.atomic():
         Person.objects.create(email="Member@SaxoCell.test", name="Duplicate")
-
-
-def test_milestone_sequence_rises_on_date_and_status_changes_only(make_milestone):
-    milestone = make_milestone()
-
-    milestone.title = "Renamed"
-    milestone.save()
-    after_title = (milestone.sequence, milestone.date_version)
-    milestone.starts_on = D(2024, 4, 5)
-    milestone.save()
-    after_date = (milestone.sequence, milestone.date_version)
-    reloaded = Milestone.objects.get(pk=milestone.pk)
-    reloaded.status = Status.DONE
-    reloaded.save()
-
-    assert [after_title, after_date, (reloaded.sequence, reloaded.date_version)] == [
-        (0, 0),
-        (1, 1),
-        (2, 1),
-    ]
 
 
 def test_milestone_visible_to_members_and_officers_of_its_programme_only(

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from milestones import plan
+from milestones import plan, services
 from milestones.dates import describe
 from milestones.models import Cluster, Kind, PlanItem, Status
 
@@ -73,8 +73,7 @@ def test_window_change_moves_clusters_without_a_day_of_their_own(
     plan.save_plan_item(plan_item=visit_item)
     own = cluster.milestones.get()
     plan.confirm_day(milestone=own, day=D(2024, 5, 14), by=coordinator, reason="Agreed")
-    own.status = Status.IN_PROGRESS
-    own.save()
+    services.set_status(milestone=own, status=Status.IN_PROGRESS, by=coordinator)
 
     visit_item.starts_on, visit_item.ends_on = D(2024, 5, 15), D(2024, 7, 15)
     visit_item.title = "On-site visit"
@@ -119,8 +118,9 @@ def test_date_changes_keep_who_when_from_what_to_what_and_why(
 ):
     plan.save_plan_item(plan_item=visit_item, by=officer, reason="Kick-off")
     milestone = cluster.milestones.get()
-    milestone.title = "Visit with lab tour"
-    milestone.save()
+    services.change_milestone(
+        milestone=milestone, changes={"title": "Visit with lab tour"}, by=coordinator
+    )
     plan.confirm_day(milestone=milestone, day=D(2024, 5, 14), by=coordinator, reason="Agreed")
     plan.change_milestone_date(
         milestone=milestone, by=coordinator, reason="Jury chair ill", starts_on=D(2024, 5, 21)
@@ -164,4 +164,28 @@ def test_change_milestone_date_refuses_a_bad_date_and_keeps_the_old_one(
         D(2024, 4, 2),
         None,
         1,
+    )
+
+
+def test_plan_changes_raise_sequence_and_date_version_of_the_milestones_they_change(
+    programme, cluster, other_cluster, visit_item, coordinator, officer
+):
+    plan.save_plan_item(plan_item=visit_item, by=officer)
+    own = cluster.milestones.get()
+    plan.confirm_day(milestone=own, day=D(2024, 5, 14), by=coordinator)
+    Cluster.objects.create(programme=programme, name="Round two", slug="round-two", round=2)
+
+    visit_item.starts_on = D(2024, 5, 15)
+    plan.save_plan_item(plan_item=visit_item, by=officer, reason="Later visits")
+    visit_item.round = 2
+    plan.save_plan_item(plan_item=visit_item, by=officer, reason="Round two only")
+
+    rows = visit_item.milestones.values_list("cluster__slug", "status", "sequence", "date_version")
+    assert sorted(rows) == [
+        ("other", Status.CANCELLED, 2, 1),
+        ("round-two", Status.PLANNED, 0, 0),
+        ("saxocell", Status.CANCELLED, 2, 1),
+    ]
+    assert other_cluster.milestones.get().history.latest().history_change_reason == (
+        "No longer in the programme's plan for this round."
     )

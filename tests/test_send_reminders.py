@@ -20,7 +20,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from milestones import ical, reminders
+from milestones import ical, reminders, services
 from milestones.models import (
     Kind,
     Membership,
@@ -793,9 +793,10 @@ def test_send_due_reminders_person_no_longer_concerned_after_the_look_ahead_is_n
     # The change lands between the round's look-ahead and its claim of the row.
     def make_change():
         if change == "taken off the milestone":
-            due_on_9_april.responsibilities.filter(person=member).delete()
+            taken_off = due_on_9_april.responsibilities.filter(person=member)
+            services.remove_responsibilities(responsibilities=taken_off)
         else:
-            member.memberships.get().delete()
+            services.remove_membership(membership=member.memberships.get())
 
     summary = turn_after_a_change(make_change)
 

@@ -17,11 +17,22 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
-from milestones import feeds
+from milestones import feeds, services
 from milestones.models import Cluster, FeedScope, FeedToken, Membership, Person, Programme, Role
 
 
-class AccountForm(forms.ModelForm):
+class PersonForm(forms.ModelForm):
+    """A form about the person themselves, saved through ``services.change_person`` (a new
+    name is a change of the milestones they lead)."""
+
+    def save(self, commit=True):
+        if not commit:
+            return super().save(commit=False)
+        changes = {name: self.cleaned_data[name] for name in self.changed_data}
+        return services.change_person(person=self.instance, changes=changes)
+
+
+class AccountForm(PersonForm):
     class Meta:
         model = Person
         fields = ["name", "organisation", "language"]
@@ -61,7 +72,7 @@ def invite_person(*, cluster, email, name, role, by, request):
         person = Person.objects.filter(email__iexact=email).first()
         if person is None:
             person = Person.objects.create_user(email, None, name=name, language=by.language)
-        Membership.objects.create(person=person, cluster=cluster, role=role)
+        services.add_membership(membership=Membership(person=person, cluster=cluster, role=role))
     if person.has_usable_password():
         link = request.build_absolute_uri(reverse("login"))
     else:
@@ -179,7 +190,7 @@ class FeedTokenForm(forms.Form):
         )
 
 
-class ReminderPreferencesForm(forms.ModelForm):
+class ReminderPreferencesForm(PersonForm):
     class Meta:
         model = Person
         fields = ["reminder_mode"]

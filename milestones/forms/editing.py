@@ -5,9 +5,10 @@ reminder lead times; each form with the plain function that carries out what it 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from milestones import plan, reminders
+from milestones import plan, reminders, services
 from milestones.forms.dates import DateFieldsMixin, add_model_errors
 from milestones.models import (
     DEFAULT_LEAD_DAYS,
@@ -16,7 +17,6 @@ from milestones.models import (
     Milestone,
     Person,
     PlanItem,
-    Responsibility,
     ResponsibilityRole,
     Status,
     parse_lead_days,
@@ -101,66 +101,39 @@ class MilestoneForm(DateFieldsMixin):
         return cleaned
 
     def save(self, *, by):
-        """Create or change the milestone; ValidationError (put next to fields) if unsound."""
+        """Create or change the milestone and its people; None, with the errors beside their
+        fields, if unsound. A window given its day says so in the history, unless the person
+        gave a reason."""
         data = self.cleaned_data
+        milestone = self.instance or Milestone(cluster=self.cluster)
+        confirms_day = (
+            milestone.is_tentative
+            and not self.date_values["is_tentative"]
+            and self.date_values["ends_on"] is None
+        )
+        changes = {n: data[n] for n in ("kind", "title", "description", "location")}
+        changes.update(self.date_values)
+        for name, value in changes.items():
+            setattr(milestone, name, value)
+        reason = data.get("reason", "")
+        if confirms_day:
+            reason = reason or gettext("Day confirmed.")
         try:
+            milestone.full_clean()
             with transaction.atomic():
-                milestone = save_milestone(
-                    milestone=self.instance or Milestone(cluster=self.cluster),
-                    by=by,
-                    reason=data.get("reason", ""),
-                    fields={n: data[n] for n in ("kind", "title", "description", "location")},
-                    date_values=self.date_values,
-                )
-                set_people_responsible(
+                if milestone.pk is None:
+                    services.add_milestone(milestone=milestone, by=by, reason=reason)
+                else:
+                    services.change_milestone(
+                        milestone=milestone, changes=changes, by=by, reason=reason
+                    )
+                services.set_responsibilities(
                     milestone=milestone, lead=data["lead"], contributors=data["contributors"]
                 )
         except ValidationError as error:
             add_model_errors(self, error)
             return None
         return milestone
-
-
-def save_milestone(*, milestone, by, reason, fields, date_values):
-    """Save a milestone's details and date; a date change is kept with who, when and why."""
-    for name, value in fields.items():
-        setattr(milestone, name, value)
-    if milestone.pk is None:
-        for name, value in date_values.items():
-            setattr(milestone, name, value)
-        milestone.full_clean()
-        milestone._history_user = by
-        milestone._change_reason = reason or ""
-        milestone.save()
-        return milestone
-    was_window = milestone.is_tentative
-    if was_window and not date_values["is_tentative"] and date_values["ends_on"] is None:
-        return plan.confirm_day(
-            milestone=milestone,
-            day=date_values["starts_on"],
-            starts_at=date_values["starts_at"],
-            ends_at=date_values["ends_at"],
-            by=by,
-            reason=reason,
-        )
-    return plan.change_milestone_date(milestone=milestone, by=by, reason=reason, **date_values)
-
-
-def set_people_responsible(*, milestone, lead, contributors):
-    """Make the responsibilities of a milestone exactly one lead (or none) and contributors."""
-    wanted = {person.pk: ResponsibilityRole.CONTRIBUTOR for person in contributors}
-    if lead is not None:
-        wanted[lead.pk] = ResponsibilityRole.LEAD
-    existing = {r.person_id: r for r in milestone.responsibilities.all()}
-    for person_id, responsibility in existing.items():
-        if wanted.get(person_id) != responsibility.role:
-            responsibility.delete()
-    for person_id, role in wanted.items():
-        if person_id in existing and existing[person_id].role == role:
-            continue
-        responsibility = Responsibility(milestone=milestone, person_id=person_id, role=role)
-        responsibility.full_clean()
-        responsibility.save()
 
 
 class StatusForm(forms.Form):
@@ -173,21 +146,12 @@ class StatusForm(forms.Form):
     )
 
     def save(self, *, milestone, by):
-        return update_status(
+        return services.set_status(
             milestone=milestone,
             status=self.cleaned_data["status"],
             note=self.cleaned_data["note"],
             by=by,
         )
-
-
-def update_status(*, milestone, status, by, note=""):
-    """Set a milestone's status, keeping who set it and why."""
-    milestone.status = status
-    milestone._history_user = by
-    milestone._change_reason = note
-    milestone.save()
-    return milestone
 
 
 class PlanItemForm(DateFieldsMixin):

@@ -3,8 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Q, Value, When
-from django.db.models.signals import post_delete, post_save, pre_save
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -191,6 +189,8 @@ class Milestone(DatedModel):
         related_name="responsibilities",
         verbose_name=_("people responsible"),
     )
+    # These three are moved by milestones.services.change_milestone, never by save() (a
+    # restored backup keeps them as dumped).
     # Rises on every change calendar clients must see (dates, status): iCalendar's SEQUENCE.
     sequence = models.PositiveIntegerField(default=0, editable=False)
     # Rises on every change of the date: reminders are counted per date version.
@@ -239,34 +239,6 @@ class Milestone(DatedModel):
 
     def __str__(self):
         return f"{self.title} ({self.cluster})"
-
-    def save(self, *args, **kwargs):
-        # Calendar clients only pick up an edit when SEQUENCE rises, and reminders are counted
-        # per version of the date: both follow from what changed since the row was loaded.
-        loaded = getattr(self, "_loaded", None)
-        if loaded:
-            dates_changed = any(
-                getattr(self, name) != loaded[name] for name in self.DATE_FIELDS if name in loaded
-            )
-            status_changed = "status" in loaded and self.status != loaded["status"]
-            if dates_changed:
-                self.date_version += 1
-            if status_changed:
-                self.status_changed_at = timezone.now()
-            if dates_changed or status_changed:
-                self.sequence += 1
-        super().save(*args, **kwargs)
-        self._loaded = {name: getattr(self, name) for name in (*self.DATE_FIELDS, "status")}
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded = {
-            name: getattr(instance, name)
-            for name in (*cls.DATE_FIELDS, "status")
-            if name in field_names
-        }
-        return instance
 
     def programme_of_date(self):
         return self.cluster.programme if self.cluster_id is not None else None
@@ -365,60 +337,3 @@ class Responsibility(models.Model):
             raise ValidationError(
                 {"person": _("Only members of the milestone's cluster can be responsible for it.")}
             )
-
-
-# A milestone's calendar event and reminder emails show its cluster's name and its lead's
-# name: a change to either is a change to the milestone (its LAST-MODIFIED, DTSTAMP and the
-# feed's ETag move), as an edit through the milestone's page already is.
-
-
-def touch_milestones(milestones):
-    """Move the ``updated_at`` of the milestones of a queryset to now."""
-    milestones.update(updated_at=timezone.now())
-
-
-# Not while a backup is loaded (``raw``): the rows come back exactly as they were saved.
-
-
-@receiver([post_save, post_delete], sender=Responsibility)
-def _responsibility_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        touch_milestones(Milestone.objects.filter(pk=instance.milestone_id))
-
-
-# A reminder goes only to a member of its milestone's cluster (an overdue one: to a lead or a
-# coordinator). A round checks that its looked-ahead rows' people are unchanged when it claims
-# them, by their ``updated_at``: joining, leaving or changing role in a cluster moves it.
-
-
-@receiver([post_save, post_delete], sender=Membership)
-def _membership_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        Person.objects.filter(pk=instance.person_id).update(updated_at=timezone.now())
-
-
-@receiver(pre_save, sender=Cluster)
-@receiver(pre_save, sender=Person)
-def _note_name_before(sender, instance, raw=False, update_fields=None, **kwargs):
-    if raw or instance.pk is None or (update_fields is not None and "name" not in update_fields):
-        instance._name_before = None
-        return
-    instance._name_before = sender.objects.filter(pk=instance.pk).values_list("name").first()
-
-
-@receiver(post_save, sender=Cluster)
-def _cluster_saved(sender, instance, created, **kwargs):
-    before = getattr(instance, "_name_before", None)
-    if before is not None and before[0] != instance.name:
-        touch_milestones(Milestone.objects.filter(cluster=instance))
-
-
-@receiver(post_save, sender=Person)
-def _person_saved(sender, instance, created, **kwargs):
-    before = getattr(instance, "_name_before", None)
-    if before is not None and before[0] != instance.name:
-        touch_milestones(
-            Milestone.objects.filter(
-                responsibilities__person=instance, responsibilities__role=ResponsibilityRole.LEAD
-            )
-        )

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView, UpdateView
 
-from milestones import reminders
-from milestones.forms import AccountForm, ReminderPreferencesForm, login_name
-from milestones.models import Language, Person, ReminderMode
+from milestones import reminders, services
+from milestones.forms.accounts import AccountForm, ReminderPreferencesForm, login_name
+from milestones.models import Language, ReminderMode
 from milestones.views.common import PersonMixin
 
 
@@ -147,7 +147,7 @@ class UnsubscribeView(TemplateView):
         person = context["person"]
         if person is None:
             return self.render_to_response(context, status=404)
-        Person.objects.filter(pk=person.pk).update(reminder_mode=ReminderMode.OFF)
+        services.change_person(person=person, changes={"reminder_mode": ReminderMode.OFF})
         context["done"] = True
         return self.render_to_response(context)
 

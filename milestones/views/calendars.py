@@ -20,7 +20,7 @@ from django.views.generic import FormView
 from django.views.generic.detail import SingleObjectMixin
 
 from milestones import dates, feeds, ical
-from milestones.forms import FeedTokenForm
+from milestones.forms.accounts import FeedTokenForm
 from milestones.models import FeedToken, Milestone, Responsibility
 
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"

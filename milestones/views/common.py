@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
-from milestones.forms import login_name
+from milestones.forms.accounts import login_name
 from milestones.models import Responsibility
 from milestones.permissions import access
 

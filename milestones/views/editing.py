@@ -9,7 +9,8 @@ from django.views import View
 from django.views.generic import FormView, UpdateView
 
 from milestones import people
-from milestones.forms import InvitationForm, MilestoneForm, StatusForm
+from milestones.forms.accounts import InvitationForm
+from milestones.forms.editing import MilestoneForm, StatusForm
 from milestones.models import Membership, Milestone, Role
 from milestones.views.common import PersonMixin, with_people
 from milestones.views.pages import visible_cluster

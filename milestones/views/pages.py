@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
 from milestones import dates, fragments, plan, prepared, timeline
-from milestones.forms import InvitationForm, StatusForm
+from milestones.forms.accounts import InvitationForm
+from milestones.forms.editing import StatusForm
 from milestones.models import (
     DEADLINE_KINDS,
     Cluster,

@@ -14,7 +14,8 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from milestones import fragments
-from milestones.forms import ClusterFilterForm, PlanItemForm, ReminderScheduleForm
+from milestones.forms.editing import PlanItemForm, ReminderScheduleForm
+from milestones.forms.filters import ClusterFilterForm
 from milestones.models import Cluster, Milestone, PlanItem, Programme
 from milestones.views.common import PersonMixin
 

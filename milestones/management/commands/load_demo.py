@@ -9,7 +9,7 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from milestones import plan
+from milestones import plan, services
 from milestones.models import (
     Cluster,
     Kind,
@@ -19,8 +19,6 @@ from milestones.models import (
     PlanItem,
     Programme,
     ProgrammeOfficer,
-    Responsibility,
-    ResponsibilityRole,
     Role,
 )
 
@@ -147,14 +145,7 @@ class Command(BaseCommand):
                 )
                 created += 1
             people[email] = person
-            if place is None:
-                _, new = ProgrammeOfficer.objects.get_or_create(person=person, programme=programme)
-            else:
-                slug, role = place
-                _, new = Membership.objects.get_or_create(
-                    person=person, cluster=clusters[slug], defaults={"role": role}
-                )
-            created += new
+            created += self._place(person, place, programme=programme, clusters=clusters)
 
         for fields in PLAN:
             if not PlanItem.objects.filter(programme=programme, kind=fields["kind"]).exists():
@@ -169,11 +160,11 @@ class Command(BaseCommand):
             milestone = clusters[slug].milestones.get(plan_item__kind=kind)
             if milestone.responsibilities.exists():
                 continue
-            Responsibility.objects.create(
-                milestone=milestone, person=people[lead], role=ResponsibilityRole.LEAD
+            services.set_responsibilities(
+                milestone=milestone,
+                lead=people[lead],
+                contributors=[people[email] for email in contributors],
             )
-            for email in contributors:
-                Responsibility.objects.create(milestone=milestone, person=people[email])
             created += 1
 
         self.stdout.write(
@@ -181,6 +172,21 @@ class Command(BaseCommand):
             f"Demo log-ins (password “{DEMO_PASSWORD}”):\n"
             + "".join(f"  {email:<34} {self._describe(place)}\n" for email, _, _, place in PEOPLE)
         )
+
+    @staticmethod
+    def _place(person, place, *, programme, clusters):
+        """Make the person programme officer (``place`` None) or give them their role in their
+        cluster, unless they have it; whether they were given it."""
+        if place is None:
+            _, new = ProgrammeOfficer.objects.get_or_create(person=person, programme=programme)
+            return new
+        slug, role = place
+        if Membership.objects.filter(person=person, cluster=clusters[slug]).exists():
+            return False
+        services.add_membership(
+            membership=Membership(person=person, cluster=clusters[slug], role=role)
+        )
+        return True
 
     @staticmethod
     def _describe(place):
