@@ -38,7 +38,8 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from benchmarks import data, peers  # noqa: E402
-from milestones import feeds, reminders  # noqa: E402
+from milestones import reminders  # noqa: E402
+from milestones.feeds.tokens import find_feed_token, issue_feed_token  # noqa: E402
 from milestones.models import (  # noqa: E402
     Milestone,
     Reminder,
@@ -93,12 +94,12 @@ def check(response, status=200):
 
 
 def feed_figures(world):
-    token, raw_token = feeds.issue_feed_token(
+    token, raw_token = issue_feed_token(
         person=world["officer"], scope=world["feed_scope"], programme=world["programme"]
     )
     client = Client()
     path = reverse("milestones:feed", kwargs={"token": raw_token})
-    events = peers.plain_events(token=feeds.find_feed_token(raw_token))
+    events = peers.plain_events(token=find_feed_token(raw_token))
     peer_view = peers.django_ical_view(token=token, raw_token=raw_token)
     ours = check(client.get(path)).content
     assert peer_view().count(b"BEGIN:VEVENT") == len(events)

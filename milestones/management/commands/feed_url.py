@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from milestones import feeds
-from milestones.models import Cluster, FeedScope, Person, Programme
+from milestones.feeds.tokens import NoFeedAccess, feed_url, issue_feed_token, webcal_url
+from milestones.models.feeds import FeedScope
+from milestones.models.programmes import Cluster, Person, Programme
 
 
 class Command(BaseCommand):
@@ -41,11 +42,11 @@ class Command(BaseCommand):
             except Programme.DoesNotExist:
                 raise CommandError(f"No programme with the slug {programme}.") from None
         try:
-            _token, raw_token = feeds.issue_feed_token(person=person, name=name, **target)
-        except feeds.NoFeedAccess:
+            _token, raw_token = issue_feed_token(person=person, name=name, **target)
+        except NoFeedAccess:
             if cluster:
                 raise CommandError(f"{email} is not a member of the cluster {cluster}.") from None
             raise CommandError(f"{email} is not a programme officer of {programme}.") from None
-        url = feeds.feed_url(raw_token)
+        url = feed_url(raw_token)
         self.stdout.write(url)
-        self.stdout.write(feeds.webcal_url(url))
+        self.stdout.write(webcal_url(url))
