@@ -40,9 +40,7 @@ EVENT_PROPERTIES = (
 
 def plain_events(*, token):
     """Each event of the token's feed as plain Python values (str, int, date, datetime)."""
-    body, _fingerprint, _rendered = build_feed(
-        token=token, now=datetime.datetime.now(datetime.UTC)
-    )
+    body, _fingerprint, _rendered = build_feed(token=token, now=datetime.datetime.now(datetime.UTC))
     events = []
     for component in Calendar.from_ical(body).walk("VEVENT"):
         values = {}

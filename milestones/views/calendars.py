@@ -51,6 +51,20 @@ def _feed_etag(content_hash):
     return quote_etag(content_hash[:32])
 
 
+def _client_holds_current_feed(request, feed_token, now):
+    """Whether the client holds the last body served and it is still current.
+
+    The feed's fingerprint says whether anything changed, without rendering (and records
+    the fetch when nothing did).
+    """
+    return bool(
+        feed_token.content_hash
+        and _feed_etag(feed_token.content_hash)
+        in parse_etags(request.headers.get("If-None-Match", ""))
+        and record_unchanged_fetch(token=feed_token, now=now)
+    )
+
+
 @csrf_exempt
 @require_safe
 def feed(request, token):
@@ -59,14 +73,7 @@ def feed(request, token):
     if feed_token is None:
         raise Http404
     now = timezone.now()
-    # A client that holds the last body served asks whether it is still current: when the
-    # feed's fingerprint says nothing changed, answer without rendering.
-    if (
-        feed_token.content_hash
-        and _feed_etag(feed_token.content_hash)
-        in parse_etags(request.headers.get("If-None-Match", ""))
-        and record_unchanged_fetch(token=feed_token, now=now)
-    ):
+    if _client_holds_current_feed(request, feed_token, now):
         response = HttpResponseNotModified()
     else:
         body = render_feed(token=feed_token, now=now)

@@ -27,22 +27,10 @@ class Command(BaseCommand):
             raise CommandError(f"No person with the email address {email}.") from None
         if not person.is_active:
             raise CommandError(f"{email} is deactivated.")
-        target = {"scope": FeedScope.MINE}
-        if cluster:
-            try:
-                target = {"scope": FeedScope.CLUSTER, "cluster": Cluster.objects.get(slug=cluster)}
-            except Cluster.DoesNotExist:
-                raise CommandError(f"No cluster with the slug {cluster}.") from None
-        elif programme:
-            try:
-                target = {
-                    "scope": FeedScope.PROGRAMME,
-                    "programme": Programme.objects.get(slug=programme),
-                }
-            except Programme.DoesNotExist:
-                raise CommandError(f"No programme with the slug {programme}.") from None
         try:
-            _token, raw_token = issue_feed_token(person=person, name=name, **target)
+            _token, raw_token = issue_feed_token(
+                person=person, name=name, **self.target(cluster=cluster, programme=programme)
+            )
         except NoFeedAccess:
             if cluster:
                 raise CommandError(f"{email} is not a member of the cluster {cluster}.") from None
@@ -50,3 +38,20 @@ class Command(BaseCommand):
         url = feed_url(raw_token)
         self.stdout.write(url)
         self.stdout.write(webcal_url(url))
+
+    def target(self, *, cluster, programme):
+        """The feed's scope and its cluster or programme, by the slugs given."""
+        if cluster:
+            try:
+                return {"scope": FeedScope.CLUSTER, "cluster": Cluster.objects.get(slug=cluster)}
+            except Cluster.DoesNotExist:
+                raise CommandError(f"No cluster with the slug {cluster}.") from None
+        if programme:
+            try:
+                return {
+                    "scope": FeedScope.PROGRAMME,
+                    "programme": Programme.objects.get(slug=programme),
+                }
+            except Programme.DoesNotExist:
+                raise CommandError(f"No programme with the slug {programme}.") from None
+        return {"scope": FeedScope.MINE}
