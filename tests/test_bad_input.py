@@ -463,9 +463,7 @@ def test_feed_and_reminder_email_of_arbitrary_text_stay_sound(
         starts_on=day,
     )
     Responsibility.objects.create(milestone=milestone, person=member, role=ResponsibilityRole.LEAD)
-    _token, raw_token = issue_feed_token(
-        person=member, scope=FeedScope.CLUSTER, cluster=cluster
-    )
+    _token, raw_token = issue_feed_token(person=member, scope=FeedScope.CLUSTER, cluster=cluster)
     due = Reminder.objects.create(
         milestone=milestone,
         person=member,

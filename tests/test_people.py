@@ -108,9 +108,7 @@ def test_removed_person_loses_the_cluster_and_their_responsibilities_in_it(
     )
     Membership.objects.create(person=member, cluster=other_cluster)
     elsewhere = make_milestone(title="Elsewhere", cluster=other_cluster, lead=member)
-    _token, raw_token = issue_feed_token(
-        person=member, scope=FeedScope.CLUSTER, cluster=cluster
-    )
+    _token, raw_token = issue_feed_token(person=member, scope=FeedScope.CLUSTER, cluster=cluster)
     client.force_login(coordinator)
 
     response = post(client, member, "remove")
@@ -160,9 +158,7 @@ def test_a_coordinator_leaving_is_asked_in_their_own_words(client, coordinator, 
 
 
 def test_a_person_added_again_subscribes_afresh(client, coordinator, member, cluster):
-    _token, raw_token = issue_feed_token(
-        person=member, scope=FeedScope.CLUSTER, cluster=cluster
-    )
+    _token, raw_token = issue_feed_token(person=member, scope=FeedScope.CLUSTER, cluster=cluster)
     client.force_login(coordinator)
     post(client, member, "remove")
 
