@@ -558,11 +558,12 @@ def test_milestone_event_download_query_count_is_fixed(
 
 def test_feed_headers_carry_no_control_characters(client, make_milestone, member, mine):
     make_milestone(lead=member)
-    Person.objects.filter(pk=member.pk).update(language="de\x07")
+    # Two characters, as the column holds on PostgreSQL; no form would let this through.
+    Person.objects.filter(pk=member.pk).update(language="d\x07")
 
     response = client.get(feed_path(mine[1]))
 
-    assert (response.status_code, response["Content-Language"]) == (200, "de")
+    assert (response.status_code, response["Content-Language"]) == (200, "d")
 
 
 def test_header_text_strips_every_control_character():
