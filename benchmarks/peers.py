@@ -14,8 +14,11 @@ from django.urls import reverse
 from django_ical.views import ICalFeed
 from icalendar import Calendar, Event
 
-from milestones import dates, feeds, ical
-from milestones.models import Responsibility, Status
+from milestones import dates, ical
+from milestones.feeds.render import build_feed
+from milestones.feeds.revalidation import feed_milestones, feed_name
+from milestones.feeds.tokens import find_feed_token
+from milestones.models.milestone import Responsibility, Status
 
 EVENT_PROPERTIES = (
     "uid",
@@ -37,9 +40,7 @@ EVENT_PROPERTIES = (
 
 def plain_events(*, token):
     """Each event of the token's feed as plain Python values (str, int, date, datetime)."""
-    body, _fingerprint, _rendered = feeds.build_feed(
-        token=token, now=datetime.datetime.now(datetime.UTC)
-    )
+    body, _fingerprint, _rendered = build_feed(token=token, now=datetime.datetime.now(datetime.UTC))
     events = []
     for component in Calendar.from_ical(body).walk("VEVENT"):
         values = {}
@@ -117,17 +118,17 @@ class MilestoneICalFeed(ICalFeed):
     timezone = "UTC"
 
     def get_object(self, request, token):
-        found = feeds.find_feed_token(token)
+        found = find_feed_token(token)
         if found is None:
             raise Http404
         return found
 
     def title(self, token):
-        return feeds.feed_name(token)
+        return feed_name(token)
 
     def items(self, token):
         return (
-            feeds.feed_milestones(token=token, now=datetime.datetime.now(datetime.UTC))
+            feed_milestones(token=token, now=datetime.datetime.now(datetime.UTC))
             .select_related("cluster__programme")
             .prefetch_related(
                 Prefetch(
@@ -141,11 +142,11 @@ class MilestoneICalFeed(ICalFeed):
         return ical.event_uid(milestone)
 
     def item_title(self, milestone):
-        return ical._summary(milestone, milestone.when, with_cluster=True)
+        return ical.event_summary(milestone, milestone.when, with_cluster=True)
 
     def item_description(self, milestone):
         lead = milestone.lead
-        return ical._description(milestone, milestone.when, lead.name if lead else None)
+        return ical.event_description(milestone, milestone.when, lead.name if lead else None)
 
     def item_link(self, milestone):
         return ical.milestone_url(milestone)

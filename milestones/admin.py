@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from milestones import plan, services
-from milestones.feeds import revoke_feed_token
+from milestones.feeds.tokens import revoke_feed_token
 from milestones.forms.admin import (
     MembershipFormSet,
     MilestoneAdminForm,

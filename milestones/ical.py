@@ -4,21 +4,21 @@ Every rule in shared/ical.md is applied here: stable UIDs, SEQUENCE from the mil
 DTSTAMP and LAST-MODIFIED from its last change (so the same data gives the same bytes and
 ETags stay stable), all-day events with an exclusive DTEND, timed events written in UTC
 (no VTIMEZONE for Outlook to get wrong), windows as tentative and transparent, no METHOD,
-no VALARM, no e-mail addresses.
+no VALARM, no e-mail addresses. The icalendar package writes every line.
 """
 
 import datetime
-import functools
 import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCategory, vDuration, vText
+from icalendar import Calendar, Event, vDuration, vText
+from icalendar.parser import Contentlines
 
 from milestones import dates
-from milestones.models import Kind, Status
+from milestones.models.milestone import Kind, Status
 
 PRODUCT_ID = "-//C4F Tracker//Milestones//EN"
 REFRESH_INTERVAL = datetime.timedelta(hours=1)
@@ -32,32 +32,6 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 UNKNOWN = object()
 
 
-@functools.lru_cache(maxsize=16)
-def _words(language):
-    """The fixed words of an event in one language, translated once per process.
-
-    A cold feed renders hundreds of events; looking each word up in the catalogue again
-    for every one of them was a tenth of its time.
-    """
-    with translation.override(language):
-        return {
-            "not fixed": _("day not fixed"),
-            "due": _("due %(time)s"),
-            "done": _("done"),
-            "cancelled": _("cancelled"),
-            "when": _("When: %(when)s"),
-            "status": _("Status: %(status)s"),
-            "lead": _("Lead: %(name)s"),
-            "nobody": _("nobody yet"),
-            Status: {value: str(label) for value, label in Status.choices},
-            Kind: {value: str(label) for value, label in Kind.choices},
-        }
-
-
-def words():
-    return _words(translation.get_language())
-
-
 def clean_text(text):
     """Text without control characters; every line break written as a plain newline."""
     text = str(text).replace("\r\n", "\n").replace("\r", "\n")
@@ -65,12 +39,7 @@ def clean_text(text):
 
 
 def site_host():
-    return _host(settings.SITE_URL)
-
-
-@functools.lru_cache(maxsize=4)
-def _host(url):
-    return urlsplit(url).hostname or "localhost"
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
 def event_uid(milestone):
@@ -82,22 +51,30 @@ def milestone_url(milestone):
     return f"{settings.SITE_URL}/milestones/{milestone.pk}/"
 
 
+def _label(choices, value):
+    """The label of a kind or status in the active language (the value when it has none)."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 def _utc(moment):
     return moment.astimezone(datetime.UTC)
 
 
-def _summary(milestone, when, *, with_cluster):
+def event_summary(milestone, when, *, with_cluster):
+    """The event's title: the milestone's, with what a calendar would not show otherwise."""
     notes = []
-    said = words()
     if when.form == dates.Form.WINDOW:
-        notes.append(said["not fixed"])
+        notes.append(_("day not fixed"))
     elif when.is_deadline and when.starts_at is not None:
         # The cut-off in the programme's local time, as the programme announced it.
-        notes.append(said["due"] % {"time": dates.format_time(when.starts_at)})
+        notes.append(_("due %(time)s") % {"time": dates.format_time(when.starts_at)})
     if milestone.status == Status.DONE:
-        notes.append(said["done"])
+        notes.append(_("done"))
     elif milestone.status == Status.CANCELLED:
-        notes.append(said["cancelled"])
+        notes.append(_("cancelled"))
     summary = milestone.title
     if notes:
         summary = f"{summary} ({', '.join(notes)})"
@@ -106,12 +83,11 @@ def _summary(milestone, when, *, with_cluster):
     return clean_text(summary)
 
 
-def _description(milestone, when, lead_name):
-    said = words()
+def event_description(milestone, when, lead_name):
     lines = [
-        said["when"] % {"when": dates.describe(when)},
-        said["status"] % {"status": said[Status].get(milestone.status, milestone.status)},
-        said["lead"] % {"name": lead_name if lead_name is not None else said["nobody"]},
+        _("When: %(when)s") % {"when": dates.describe(when)},
+        _("Status: %(status)s") % {"status": _label(Status, milestone.status)},
+        _("Lead: %(name)s") % {"name": lead_name if lead_name is not None else _("nobody yet")},
         milestone_url(milestone),
     ]
     return clean_text("\n".join(lines))
@@ -136,9 +112,14 @@ def _dates(milestone, when):
     return _utc(starts), ends and _utc(ends)
 
 
-def _properties(milestone, *, with_cluster, lead_name):
-    """What the event of a milestone says, by property, as plain values (None: left out),
-    in the order icalendar writes them: its canonical ones first, then by name.
+def _status(milestone, when):
+    if milestone.status == Status.CANCELLED:
+        return "CANCELLED"
+    return "TENTATIVE" if when.form == dates.Form.WINDOW else "CONFIRMED"
+
+
+def build_event(milestone, *, with_cluster, lead_name=UNKNOWN):
+    """One milestone as an icalendar VEVENT, in the active language.
 
     Expects ``cluster__programme`` selected, and ``responsibilities__person`` prefetched unless
     the lead's name (None: no lead) is given.
@@ -146,84 +127,35 @@ def _properties(milestone, *, with_cluster, lead_name):
     if lead_name is UNKNOWN:
         lead = milestone.lead
         lead_name = lead.name if lead else None
-    # Worked out once: every part of the event reads it.
     when = milestone.when
     starts, ends = _dates(milestone, when)
-    # The last change, not "now": the same data must give the same bytes (ETag).
+    # The last change, not "now": the same data must give the same bytes (ETag). Event(),
+    # not Event.new(), which would add a random UID and a DTSTAMP of now.
     last_change = _utc(milestone.updated_at)
-    if milestone.status == Status.CANCELLED:
-        status = "CANCELLED"
-    elif when.form == dates.Form.WINDOW:
-        status = "TENTATIVE"
-    else:
-        status = "CONFIRMED"
-    return {
-        "SUMMARY": _summary(milestone, when, with_cluster=with_cluster),
-        "DTSTART": starts,
-        "DTEND": ends,
-        "DTSTAMP": last_change,
-        "UID": event_uid(milestone),
-        "SEQUENCE": milestone.sequence,
-        "CATEGORIES": [clean_text(words()[Kind].get(milestone.kind, milestone.kind))],
-        "CREATED": _utc(milestone.created_at),
-        "DESCRIPTION": _description(milestone, when, lead_name),
-        "LAST-MODIFIED": last_change,
-        "LOCATION": clean_text(milestone.location) if milestone.location else None,
-        "STATUS": status,
-        # Windows and deadlines do not block anyone's time.
-        "TRANSP": "TRANSPARENT" if when.form == dates.Form.WINDOW or when.is_deadline else "OPAQUE",
-        "URL": milestone_url(milestone),
-    }
-
-
-def build_event(milestone, *, with_cluster, lead_name=UNKNOWN):
-    """One milestone as an icalendar VEVENT (``build_event_text`` writes its bytes)."""
     event = Event()
-    for name, value in _properties(
-        milestone, with_cluster=with_cluster, lead_name=lead_name
-    ).items():
-        if value is not None:
-            event.add(name, value)
+    event.add("uid", event_uid(milestone))
+    event.add("dtstamp", last_change)
+    event.add("last-modified", last_change)
+    event.add("created", _utc(milestone.created_at))
+    event.add("sequence", milestone.sequence)
+    event.add("summary", event_summary(milestone, when, with_cluster=with_cluster))
+    event.add("dtstart", starts)
+    if ends is not None:
+        event.add("dtend", ends)
+    event.add("status", _status(milestone, when))
+    # Windows and deadlines do not block anyone's time.
+    is_free = when.form == dates.Form.WINDOW or when.is_deadline
+    event.add("transp", "TRANSPARENT" if is_free else "OPAQUE")
+    event.add("description", event_description(milestone, when, lead_name))
+    if milestone.location:
+        event.add("location", clean_text(milestone.location))
+    event.add("categories", [clean_text(_label(Kind, milestone.kind))])
+    event.add("url", milestone_url(milestone))
     return event
 
 
-def _value(name, value):
-    """A property's parameters and value, as icalendar writes them."""
-    if name == "URL":
-        return f":{value}"
-    if isinstance(value, datetime.datetime):
-        return (
-            f":{value.year:04}{value.month:02}{value.day:02}"
-            f"T{value.hour:02}{value.minute:02}{value.second:02}Z"
-        )
-    if isinstance(value, datetime.date):
-        return f";VALUE=DATE:{value.year:04}{value.month:02}{value.day:02}"
-    if isinstance(value, int):
-        return f":{value}"
-    if isinstance(value, list):
-        return ":" + vCategory(value).to_ical().decode()
-    return ":" + vText(value).to_ical().decode()
-
-
-def build_event_text(milestone, *, with_cluster, lead_name=UNKNOWN):
-    """One VEVENT as the exact bytes icalendar writes for ``build_event`` (folded, CRLF line
-    ends), in the active language.
-
-    icalendar makes an object of each value, each parameter and each content line, and folds
-    character by character: two thirds of a cold feed's time, and of a reminder's .ics.
-    Here each line is its value as icalendar's value types write it, folded by ``fold``;
-    tests/test_ical.py checks both give the same bytes for any milestone.
-    """
-    properties = _properties(milestone, with_cluster=with_cluster, lead_name=lead_name)
-    lines = [b"BEGIN:VEVENT"]
-    for name, value in properties.items():
-        if value is not None:
-            lines.append(fold(name + _value(name, value)))
-    lines.append(b"END:VEVENT\r\n")
-    return b"\r\n".join(lines)
-
-
-def _calendar(name=None):
+def new_calendar(name=None):
+    """A calendar without events; a subscription feed has a name and a refresh interval."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -246,60 +178,27 @@ def build_calendar(*, milestones, name, language, spans_clusters):
     title starts with its cluster.
     """
     with translation.override(language):
-        calendar = _calendar(name)
+        calendar = new_calendar(name)
         for milestone in milestones:
             calendar.add_component(build_event(milestone, with_cluster=spans_clusters))
         return calendar.to_ical()
 
 
-# RFC 5545 3.1: content lines longer than 75 octets are folded.
-FOLD_AT = 75
-# A UTF-8 byte that continues a character: no line may be folded before it.
-CONTINUATION = range(0x80, 0xC0)
+def join_calendar(calendar, event_texts):
+    """The calendar's bytes around VEVENT texts that ``Event.to_ical()`` wrote earlier.
 
-
-def fold(line):
-    """A content line folded as icalendar folds it, as bytes.
-
-    Each piece is the most whole characters that fit in 74 octets, and a piece does not
-    end in a backslash or caret (icalendar moves it to the next piece, so that no folding
-    splits an escape). icalendar looks at one character at a time; this looks at the bytes.
+    A component is written as its BEGIN line, its properties, its components and its END
+    line (RFC 5545 3.4), so the events go before the calendar's END line. icalendar writes
+    every line; feeds keep each event's text and render only the events that changed.
     """
-    encoded = line.encode()
-    pieces = []
-    start = 0
-    while len(encoded) - start >= FOLD_AT:
-        end = start + FOLD_AT - 1
-        while encoded[end] in CONTINUATION:
-            end -= 1
-        if encoded[end - 1] in b"\\^" and end - 1 > start:
-            end -= 1
-        pieces.append(encoded[start:end])
-        start = end
-    pieces.append(encoded[start:])
-    return b"\r\n ".join(pieces)
-
-
-def join_calendar(*, name, language, events):
-    """A feed from VEVENT texts rendered earlier: the same bytes build_calendar would give."""
-    head, end = _calendar_frame(name, language)
-    return b"".join((head, events, b"END:VCALENDAR", end))
-
-
-@functools.lru_cache(maxsize=1024)
-def _calendar_frame(name, language):
-    """The calendar's text before and after its events (one per feed name and language)."""
-    with translation.override(language):
-        return tuple(_calendar(name).to_ical().rsplit(b"END:VCALENDAR", 1))
+    *head, end, _nothing = calendar.content_lines()
+    return b"".join((Contentlines(head).to_ical(), *event_texts, Contentlines([end]).to_ical()))
 
 
 def build_event_file(*, milestone, language, lead_name=UNKNOWN):
-    """A single milestone as an .ics file to import (page download, e-mail attachment).
-
-    The bytes of a calendar with the one event, written as a feed writes its events (a
-    reminder round writes thousands of these).
-    """
+    """A single milestone as an .ics file to import (page download, e-mail attachment)."""
     with translation.override(language):
+        calendar = new_calendar()
         # The file stands alone in someone's calendar, so it names its cluster.
-        event = build_event_text(milestone, with_cluster=True, lead_name=lead_name)
-    return join_calendar(name=None, language=language, events=event)
+        calendar.add_component(build_event(milestone, with_cluster=True, lead_name=lead_name))
+        return calendar.to_ical()

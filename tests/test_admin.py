@@ -55,7 +55,7 @@ def test_admin_lists_and_adds_every_model(admin_client, make_milestone, model):
 
 
 def test_admin_revokes_feed_tokens(admin_client, member):
-    from milestones.feeds import issue_feed_token
+    from milestones.feeds.tokens import issue_feed_token
     from milestones.models import FeedScope
 
     token, _ = issue_feed_token(person=member, scope=FeedScope.MINE, name="Phone")

@@ -17,7 +17,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from milestones import feeds, plan, reminders
+from milestones import plan, reminders
+from milestones.feeds.tokens import issue_feed_token
 from milestones.models import (
     Cluster,
     FeedScope,
@@ -281,7 +282,7 @@ class World:
         Responsibility.objects.create(
             milestone=self.milestone, person=self.people["lead"], role=ResponsibilityRole.LEAD
         )
-        self.feed_token, self.raw_feed_token = feeds.issue_feed_token(
+        self.feed_token, self.raw_feed_token = issue_feed_token(
             person=self.people["coordinator"], scope=FeedScope.MINE
         )
         self.unsubscribe_token = reminders.unsubscribe_token(self.people["member"])

@@ -22,7 +22,8 @@ from django.utils import timezone
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from milestones import feeds, ical, reminders
+from milestones import ical, reminders
+from milestones.feeds.tokens import issue_feed_token
 from milestones.forms.accounts import invite_person
 from milestones.models import (
     FeedScope,
@@ -216,7 +217,7 @@ def test_milestone_new_with_arbitrary_input_is_saved_or_refused(
         assert logged_in.get("/clusters/saxocell/").status_code == 200
         event = logged_in.get(reverse("milestones:milestone_event", args=[milestone.pk]))
         assert_calendar_sound(event.content)
-        token, raw_token = feeds.issue_feed_token(person=member, scope=FeedScope.MINE)
+        token, raw_token = issue_feed_token(person=member, scope=FeedScope.MINE)
         assert_calendar_sound(Client().get(reverse("milestones:feed", args=[raw_token])).content)
         token.delete()
         due = Reminder.objects.create(
@@ -462,9 +463,7 @@ def test_feed_and_reminder_email_of_arbitrary_text_stay_sound(
         starts_on=day,
     )
     Responsibility.objects.create(milestone=milestone, person=member, role=ResponsibilityRole.LEAD)
-    _token, raw_token = feeds.issue_feed_token(
-        person=member, scope=FeedScope.CLUSTER, cluster=cluster
-    )
+    _token, raw_token = issue_feed_token(person=member, scope=FeedScope.CLUSTER, cluster=cluster)
     due = Reminder.objects.create(
         milestone=milestone,
         person=member,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from milestones import feeds
+from milestones.feeds.tokens import issue_feed_token
 from milestones.models import FeedScope, Kind, Milestone, Person, Status
 
 CHROMIUM = "/usr/bin/chromium"
@@ -99,7 +99,7 @@ def test_browser_phone_width_has_no_horizontal_scroll(live_server, demo, languag
     coordinator.language = language
     coordinator.save()
     for name in ("Outlook at work, the big screen in the office", "Phone"):
-        feeds.issue_feed_token(person=coordinator, scope=FeedScope.MINE, name=name)
+        issue_feed_token(person=coordinator, scope=FeedScope.MINE, name=name)
     widths = {}
 
     with chromium() as browser:

@@ -8,16 +8,12 @@ import vobject
 from django.db.models import Prefetch
 from django.urls import reverse
 
-from milestones import feeds, ical, services
-from milestones.models import (
-    FeedScope,
-    FeedToken,
-    Kind,
-    Milestone,
-    RenderedEvent,
-    Responsibility,
-    Status,
-)
+from milestones import ical, services
+from milestones.feeds import render
+from milestones.feeds.revalidation import feed_milestones, feed_name
+from milestones.feeds.tokens import find_feed_token, issue_feed_token
+from milestones.models.feeds import FeedScope, FeedToken, RenderedEvent
+from milestones.models.milestone import Kind, Milestone, Responsibility, Status
 
 UTC = datetime.UTC
 NOW = datetime.datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
@@ -69,7 +65,7 @@ def events(frozen, make_milestone, member, coordinator, other_cluster, other_coo
 
 @pytest.fixture
 def programme_feed(officer, programme):
-    return feeds.issue_feed_token(person=officer, scope=FeedScope.PROGRAMME, programme=programme)
+    return issue_feed_token(person=officer, scope=FeedScope.PROGRAMME, programme=programme)
 
 
 def fetch(client, raw_token, **headers):
@@ -78,9 +74,9 @@ def fetch(client, raw_token, **headers):
 
 def uncached(raw_token):
     """The feed as build_calendar renders it from scratch, the way it was before the cache."""
-    token = feeds.find_feed_token(raw_token)
+    token = find_feed_token(raw_token)
     milestones = (
-        feeds.feed_milestones(token=token, now=NOW)
+        feed_milestones(token=token, now=NOW)
         .select_related("cluster__programme")
         .prefetch_related(
             Prefetch("responsibilities", queryset=Responsibility.objects.select_related("person"))
@@ -90,7 +86,7 @@ def uncached(raw_token):
     spans = len({milestone.cluster_id for milestone in milestones}) > 1
     return ical.build_calendar(
         milestones=milestones,
-        name=feeds.feed_name(token),
+        name=feed_name(token),
         language=token.person.language,
         spans_clusters=spans if token.scope == FeedScope.MINE else token.scope == "programme",
     )
@@ -137,7 +133,7 @@ def test_feed_from_cache_is_valid_folded_crlf(client, events, programme_feed):
 def test_feed_mine_and_cluster_are_the_bytes_build_calendar_gives(
     client, events, member, cluster, scope
 ):
-    _token, raw_token = feeds.issue_feed_token(
+    _token, raw_token = issue_feed_token(
         person=member, scope=scope, cluster=cluster if scope == "cluster" else None
     )
     fetch(client, raw_token)
@@ -242,6 +238,38 @@ def test_feed_warm_query_count_is_three(client, events, programme_feed, django_a
         response = fetch(client, raw_token)
 
     assert response.status_code == 200
+
+
+def test_feed_with_one_changed_milestone_is_five_queries(
+    client, frozen, events, programme_feed, django_assert_num_queries
+):
+    _token, raw_token = programme_feed
+    fetch(client, raw_token)
+    before = versions()
+    frozen.shift(60)
+    events["jury"].location = "Berlin"
+    events["jury"].save()
+
+    # token with its access, milestones with their cached texts, the one milestone to
+    # render, storing its text, recording the fetch
+    with django_assert_num_queries(5):
+        response = fetch(client, raw_token)
+
+    assert changed(before, versions()) == {events["jury"].pk}
+    assert response.content == uncached(raw_token)
+
+
+def test_build_feed_leaves_out_a_milestone_deleted_while_rendering(events, programme_feed):
+    token, _raw_token = programme_feed
+    rows = render._feed_rows(token=token, now=NOW, variants=[True])
+    Milestone.objects.filter(pk=events["phase"].pk).delete()
+
+    texts, fresh = render._event_texts(rows, language="en", with_cluster=True)
+
+    assert [event.milestone_id for event in fresh] == [
+        row["pk"] for row in rows if row["pk"] != events["phase"].pk
+    ]
+    assert [text.decode() for text in texts] == [event.body for event in fresh]
 
 
 def test_feed_revalidation_unchanged_is_304_in_two_queries(

@@ -6,7 +6,8 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from milestones import feeds, people
+from milestones import people
+from milestones.feeds.tokens import issue_feed_token
 from milestones.models import FeedScope, Membership, Responsibility, Role, Status
 from tests.conftest import make_person
 from tests.test_views import texts
@@ -107,9 +108,7 @@ def test_removed_person_loses_the_cluster_and_their_responsibilities_in_it(
     )
     Membership.objects.create(person=member, cluster=other_cluster)
     elsewhere = make_milestone(title="Elsewhere", cluster=other_cluster, lead=member)
-    _token, raw_token = feeds.issue_feed_token(
-        person=member, scope=FeedScope.CLUSTER, cluster=cluster
-    )
+    _token, raw_token = issue_feed_token(person=member, scope=FeedScope.CLUSTER, cluster=cluster)
     client.force_login(coordinator)
 
     response = post(client, member, "remove")
@@ -159,9 +158,7 @@ def test_a_coordinator_leaving_is_asked_in_their_own_words(client, coordinator, 
 
 
 def test_a_person_added_again_subscribes_afresh(client, coordinator, member, cluster):
-    _token, raw_token = feeds.issue_feed_token(
-        person=member, scope=FeedScope.CLUSTER, cluster=cluster
-    )
+    _token, raw_token = issue_feed_token(person=member, scope=FeedScope.CLUSTER, cluster=cluster)
     client.force_login(coordinator)
     post(client, member, "remove")
 
@@ -173,7 +170,7 @@ def test_a_person_added_again_subscribes_afresh(client, coordinator, member, clu
     assert role_of(member, cluster) == ("member",)
     # The address of before the removal stays dead; a new one works.
     assert client.get(f"/feeds/{raw_token}.ics").status_code == 404
-    _token, fresh = feeds.issue_feed_token(person=member, scope=FeedScope.CLUSTER, cluster=cluster)
+    _token, fresh = issue_feed_token(person=member, scope=FeedScope.CLUSTER, cluster=cluster)
     assert client.get(f"/feeds/{fresh}.ics").status_code == 200
 
 

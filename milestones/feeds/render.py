@@ -7,10 +7,8 @@ icalendar package, and stored.
 
 import datetime
 import hashlib
-import json
 
-from django.db import connection
-from django.db.models import FilteredRelation, Q, Subquery
+from django.db.models import F, FilteredRelation, Q, Subquery
 from django.utils import translation
 
 from milestones import ical
@@ -21,9 +19,12 @@ from milestones.feeds.revalidation import (
     renderer_version,
     token_state,
 )
-from milestones.models import Cluster, FeedScope, FeedToken, Milestone, Programme, RenderedEvent
+from milestones.models.feeds import FeedScope, FeedToken, RenderedEvent
+from milestones.models.milestone import Milestone
 
-# What a VEVENT's text depends on, besides the language and whether titles name the cluster.
+# What an event's text depends on, besides the language and whether its title names the
+# cluster: the milestone's own fields, its cluster's name, its programme's time zone and its
+# lead's name.
 EVENT_FIELDS = (
     "pk",
     "kind",
@@ -41,141 +42,126 @@ EVENT_FIELDS = (
     "cluster_id",
     "cluster__name",
     "cluster__programme__time_zone",
-    "lead_responsibility__person__name",
+    "lead_name",
 )
-# The milestone's own columns among them.
-MILESTONE_COLUMNS = [name for name in EVENT_FIELDS if "__" not in name]
 
 
-def event_version(values, *, language, with_cluster):
+def event_version(row, *, language, with_cluster):
     """The version of one event's text: changes exactly when its text may change."""
-    key = repr((renderer_version(), language, with_cluster, values))
-    return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+    values = (renderer_version(), language, with_cluster, *(row[name] for name in EVENT_FIELDS))
+    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
 
 
-# One statement for any number of events, its rows passed as one JSON parameter: bulk_create
-# would take several statements on SQLite (999 parameters at most), and executemany one
-# transaction per row there.
-STORE_RENDERED = {
-    "sqlite": (
-        "INSERT INTO {table} (milestone_id, language, with_cluster, version, body) "
-        "SELECT json_extract(value, '$.m'), json_extract(value, '$.l'), "
-        "json_extract(value, '$.w'), json_extract(value, '$.v'), json_extract(value, '$.b') "
-        # WHERE true: SQLite's parser needs it before ON CONFLICT in an INSERT ... SELECT.
-        "FROM json_each(%s) WHERE true "
-    ),
-    "postgresql": (
-        "INSERT INTO {table} (milestone_id, language, with_cluster, version, body) "
-        "SELECT m, l, w, v, b FROM jsonb_to_recordset(%s::jsonb) "
-        "AS rendered(m bigint, l text, w boolean, v text, b text) "
-    ),
-}
-UPSERT = (
-    "ON CONFLICT (milestone_id, language, with_cluster) "
-    "DO UPDATE SET version = excluded.version, body = excluded.body"
-)
+def _rendered_name(with_cluster):
+    return f"rendered_{'with' if with_cluster else 'without'}_cluster"
 
 
-def store_rendered(rendered):
-    table = connection.ops.quote_name(RenderedEvent._meta.db_table)
-    rows = json.dumps(
-        [
-            {"m": milestone_id, "l": language, "w": with_cluster, "v": version, "b": body}
-            for milestone_id, language, with_cluster, version, body in rendered
-        ]
+def _with_rendered(milestones, *, language, with_cluster):
+    """The milestones joined to the text rendered for them before, if any."""
+    condition = Q(rendered_events__language=language, rendered_events__with_cluster=with_cluster)
+    return milestones.annotate(
+        **{_rendered_name(with_cluster): FilteredRelation("rendered_events", condition=condition)}
     )
-    with connection.cursor() as cursor:
-        cursor.execute(STORE_RENDERED[connection.vendor].format(table=table) + UPSERT, [rows])
 
 
-class FeedEvent:
-    """A feed row as ``ical.build_event`` reads a milestone, made without the ORM.
+def _feed_rows(*, token, now, variants):
+    """The values of the feed's events with their texts rendered before (of each variant:
+    with or without the cluster in the title) and the feed's fingerprint."""
+    milestones = feed_milestones(token=token, now=now)
+    for with_cluster in variants:
+        milestones = _with_rendered(
+            milestones, language=token.person.language, with_cluster=with_cluster
+        )
+    cached = [
+        f"{_rendered_name(with_cluster)}__{part}"
+        for with_cluster in variants
+        for part in ("version", "body")
+    ]
+    return list(
+        milestones.annotate(
+            lead_name=F("lead_responsibility__person__name"),
+            feed_fingerprint=Subquery(fingerprint(feed_milestones(token=token, now=now))),
+        )
+        .order_by("starts_on", "starts_at", "pk")
+        .values(*EVENT_FIELDS, *cached, "feed_fingerprint")
+    )
 
-    The model's own properties give its date; building a model instance for each row was a
-    tenth of the time of a cold feed.
+
+def _render_events(stale, *, language, with_cluster):
+    """The events of the milestones whose text must be rendered anew, by milestone.
+
+    ``stale``: the milestone's row, by its key. Only these are loaded as milestones: building
+    a model instance for each unchanged event of a feed was most of the time of a warm one.
     """
+    milestones = Milestone.objects.select_related("cluster__programme").in_bulk(list(stale))
+    rendered = {}
+    with translation.override(language):
+        for pk, milestone in milestones.items():
+            row = stale[pk]
+            event = ical.build_event(
+                milestone, with_cluster=with_cluster, lead_name=row["lead_name"]
+            )
+            rendered[pk] = RenderedEvent(
+                milestone_id=pk,
+                language=language,
+                with_cluster=with_cluster,
+                version=event_version(row, language=language, with_cluster=with_cluster),
+                body=event.to_ical().decode(),
+            )
+    return rendered
 
-    __slots__ = (*MILESTONE_COLUMNS, "cluster")
-    when = Milestone.when
-    is_deadline = Milestone.is_deadline
 
-    def __init__(self, row, cluster):
-        for name in MILESTONE_COLUMNS:
-            setattr(self, name, row[name])
-        self.cluster = cluster
-
-
-def _feed_event(row, clusters):
-    """The event of a feed row; its cluster (and programme) made once per feed."""
-    cluster = clusters.get(row["cluster_id"])
-    if cluster is None:
-        programme = Programme(time_zone=row["cluster__programme__time_zone"])
-        cluster = Cluster(pk=row["cluster_id"], name=row["cluster__name"], programme=programme)
-        clusters[cluster.pk] = cluster
-    return FeedEvent(row, cluster)
+def _event_texts(rows, *, language, with_cluster):
+    """Each event's text, reused when its version holds; and the RenderedEvents made anew."""
+    relation = _rendered_name(with_cluster)
+    stale = {
+        row["pk"]: row
+        for row in rows
+        if row[f"{relation}__version"]
+        != event_version(row, language=language, with_cluster=with_cluster)
+    }
+    fresh = _render_events(stale, language=language, with_cluster=with_cluster) if stale else {}
+    texts = []
+    for row in rows:
+        if row["pk"] in fresh:
+            texts.append(fresh[row["pk"]].body.encode())
+        elif row["pk"] not in stale:
+            texts.append(row[f"{relation}__body"].encode())
+        # (A milestone deleted since the feed's query was made has no text.)
+    return texts, list(fresh.values())
 
 
 def build_feed(*, token, now):
     """The feed's body as bytes, its fingerprint, and the events rendered afresh.
 
-    One query for the events with their cached text. The fresh ones (cold, or changed
-    since) are for the caller to store with ``store_rendered``.
+    One query for the events with their cached text, and one for the milestones whose text
+    must be rendered (cold, or changed since). The caller stores the fresh ones with
+    ``store_rendered``.
     """
-    language = token.person.language
     # A personal feed names clusters only when it spans several: fetch both texts then.
-    variants = (
-        [False, True] if token.scope == FeedScope.MINE else [token.scope == FeedScope.PROGRAMME]
-    )
-    milestones = feed_milestones(token=token, now=now)
-    columns = {}
-    for with_cluster in variants:
-        relation = f"rendered_{int(with_cluster)}"
-        milestones = milestones.annotate(
-            **{
-                relation: FilteredRelation(
-                    "rendered_events",
-                    condition=Q(
-                        rendered_events__language=language,
-                        rendered_events__with_cluster=with_cluster,
-                    ),
-                )
-            }
-        )
-        columns[with_cluster] = (f"{relation}__version", f"{relation}__body")
-    cached = [name for pair in columns.values() for name in pair]
-    rows = list(
-        milestones.annotate(
-            feed_fingerprint=Subquery(fingerprint(feed_milestones(token=token, now=now)))
-        )
-        .order_by("starts_on", "starts_at", "pk")
-        .values(*EVENT_FIELDS, *cached, "feed_fingerprint")
-    )
+    if token.scope == FeedScope.MINE:
+        variants = [False, True]
+    else:
+        variants = [token.scope == FeedScope.PROGRAMME]
+    rows = _feed_rows(token=token, now=now, variants=variants)
+    with_cluster = variants[0]
     if token.scope == FeedScope.MINE:
         with_cluster = len({row["cluster_id"] for row in rows}) > 1
-    else:
-        with_cluster = variants[0]
-    version_column, body_column = columns[with_cluster]
-    texts = []
-    missing = []
-    clusters = {}
-    with translation.override(language):
-        for row in rows:
-            values = tuple(row[name] for name in EVENT_FIELDS)
-            version = event_version(values, language=language, with_cluster=with_cluster)
-            text = row[body_column]
-            if row[version_column] != version:
-                text = ical.build_event_text(
-                    _feed_event(row, clusters),
-                    with_cluster=with_cluster,
-                    lead_name=row["lead_responsibility__person__name"],
-                ).decode()
-                missing.append((row["pk"], language, with_cluster, version, text))
-            texts.append(text)
-    body = ical.join_calendar(
-        name=feed_name(token), language=language, events="".join(texts).encode()
-    )
+    language = token.person.language
+    texts, fresh = _event_texts(rows, language=language, with_cluster=with_cluster)
+    body = ical.join_calendar(ical.new_calendar(feed_name(token)), texts)
     feed_fingerprint = token_state(token) + rows[0]["feed_fingerprint"] if rows else ""
-    return body, feed_fingerprint, missing
+    return body, feed_fingerprint, fresh
+
+
+def store_rendered(rendered):
+    """Keep the texts just rendered, replacing those of older versions."""
+    RenderedEvent.objects.bulk_create(
+        rendered,
+        update_conflicts=True,
+        unique_fields=["milestone", "language", "with_cluster"],
+        update_fields=["version", "body"],
+    )
 
 
 def render_feed(*, token, now):
@@ -195,8 +181,8 @@ def render_feed(*, token, now):
             # one must still be later than it, or a client would be told "not modified".
             changed_at = previous + datetime.timedelta(seconds=1)
         changes.update(content_hash=content_hash, content_changed_at=changed_at)
-    # Two statements in autocommit, not one transaction: its BEGIN and COMMIT would count
-    # as two more statements per feed than the four it may take.
+    # No transaction around the two writes: a text stored is valid by its version on its
+    # own, whether or not the token's record of this fetch follows.
     if rendered:
         store_rendered(rendered)
     FeedToken.objects.filter(pk=token.pk).update(**changes)

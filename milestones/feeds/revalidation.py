@@ -7,16 +7,18 @@ fingerprint), compared by the database itself, without rendering anything.
 import functools
 import hashlib
 
+import icalendar
 from django.conf import settings
-from django.db import connection
-from django.db.models import CharField, F, FilteredRelation, Func, Q, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import CharField, F, FilteredRelation, Func, Q, Subquery, TextField, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from milestones.fragments import code_version
 from milestones.ical import CANCELLED_KEPT_FOR
-from milestones.models import Cluster, FeedScope, FeedToken, Milestone, ResponsibilityRole, Status
+from milestones.models.feeds import FeedScope, FeedToken
+from milestones.models.milestone import Milestone, ResponsibilityRole, Status
+from milestones.models.programmes import Cluster
 
 
 def feed_milestones(*, token, now):
@@ -53,11 +55,12 @@ def feed_name(token):
 
 @functools.cache
 def renderer_version():
-    """The code and catalogues that shape an event's text, and the site's URL its links use.
+    """The code, catalogues and icalendar release that shape an event's text, and the site's
+    URL its links use.
 
     A deployment that changes how events read thereby renders them all again.
     """
-    state = f"{code_version()}|{settings.SITE_URL}"
+    state = f"{code_version()}|{icalendar.__version__}|{settings.SITE_URL}"
     return hashlib.blake2b(state.encode(), digest_size=16).hexdigest()
 
 
@@ -72,6 +75,14 @@ class Joined(Func):
     output_field = CharField()
 
 
+def _aggregate(function, field):
+    return Coalesce(
+        Cast(Func(F(field), function=function), CharField()),
+        Value(""),
+        output_field=CharField(),
+    )
+
+
 def fingerprint(milestones):
     """One row, one column: a string that changes whenever any event of the feed may change.
 
@@ -80,25 +91,17 @@ def fingerprint(milestones):
     plain functions, so Django adds no GROUP BY and the database can compare the result
     by itself.
     """
-
-    def aggregate(function, field):
-        return Coalesce(
-            Cast(Func(F(field), function=function), CharField()),
-            Value(""),
-            output_field=CharField(),
-        )
-
     joined = Joined(
-        aggregate("COUNT", "pk"),
-        aggregate("SUM", "pk"),
-        aggregate("MAX", "updated_at"),
-        aggregate("SUM", "sequence"),
-        aggregate("MAX", "cluster__updated_at"),
-        aggregate("MIN", "cluster__programme__time_zone"),
-        aggregate("MAX", "cluster__programme__time_zone"),
-        aggregate("COUNT", "lead_responsibility__person_id"),
-        aggregate("SUM", "lead_responsibility__person_id"),
-        aggregate("MAX", "lead_responsibility__person__updated_at"),
+        _aggregate("COUNT", "pk"),
+        _aggregate("SUM", "pk"),
+        _aggregate("MAX", "updated_at"),
+        _aggregate("SUM", "sequence"),
+        _aggregate("MAX", "cluster__updated_at"),
+        _aggregate("MIN", "cluster__programme__time_zone"),
+        _aggregate("MAX", "cluster__programme__time_zone"),
+        _aggregate("COUNT", "lead_responsibility__person_id"),
+        _aggregate("SUM", "lead_responsibility__person_id"),
+        _aggregate("MAX", "lead_responsibility__person__updated_at"),
     )
     return milestones.order_by().annotate(fingerprint=joined).values("fingerprint")[:1]
 
@@ -109,32 +112,6 @@ def token_state(token):
     return hashlib.blake2b(state.encode(), digest_size=8).hexdigest() + "|"
 
 
-# The fingerprint query of each token, compiled once per process: what a token's feed shows
-# is fixed for its life (its person, scope, cluster or programme) but for the moment before
-# which cancelled milestones have gone, put in at each fetch. Building and compiling the
-# query with the ORM was two thirds of the time of a 304.
-_compiled_fingerprints = {}
-COMPILED_FINGERPRINTS_KEPT = 10_000
-
-
-def _fingerprint_sql(token, now):
-    """The SQL and parameters of the token's fingerprint query at ``now``."""
-    key = (connection.alias, token.pk, token.token_hash, token.scope, token.person_id)
-    key += (token.cluster_id, token.programme_id)
-    cutoff = connection.ops.adapt_datetimefield_value(now - CANCELLED_KEPT_FOR)
-    compiled = _compiled_fingerprints.get(key)
-    if compiled is not None:
-        sql, params, position = compiled
-        return sql, [*params[:position], cutoff, *params[position + 1 :]]
-    sql, params = fingerprint(feed_milestones(token=token, now=now)).query.sql_with_params()
-    positions = [index for index, value in enumerate(params) if value == cutoff]
-    if len(positions) == 1:
-        if len(_compiled_fingerprints) >= COMPILED_FINGERPRINTS_KEPT:
-            _compiled_fingerprints.clear()
-        _compiled_fingerprints[key] = (sql, tuple(params), positions[0])
-    return sql, list(params)
-
-
 def record_unchanged_fetch(*, token, now):
     """Record a fetch and say whether the feed is what it was when last rendered.
 
@@ -143,28 +120,14 @@ def record_unchanged_fetch(*, token, now):
     """
     if not token.content_fingerprint or not token.content_hash:
         return False
-    fingerprint_sql, fingerprint_params = _fingerprint_sql(token, now)
-    quote = connection.ops.quote_name
-    # Names quoted, the subquery compiled by the ORM, every value a parameter.
-    statement = "UPDATE {table} SET {used} = %s WHERE {id} = %s AND {fingerprint} = %s || ({sql})"
-    statement = statement.format(
-        table=quote(FeedToken._meta.db_table),
-        used=quote("last_used_at"),
-        id=quote("id"),
-        fingerprint=quote("content_fingerprint"),
-        sql=fingerprint_sql,
+    current = Concat(
+        Value(token_state(token)),
+        Subquery(fingerprint(feed_milestones(token=token, now=now))),
+        output_field=TextField(),
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            statement,
-            [
-                connection.ops.adapt_datetimefield_value(now),
-                token.pk,
-                token_state(token),
-                *fingerprint_params,
-            ],
-        )
-        unchanged = cursor.rowcount == 1
-    if unchanged:
+    updated = FeedToken.objects.filter(pk=token.pk, content_fingerprint=current).update(
+        last_used_at=now
+    )
+    if updated:
         token.last_used_at = now
-    return unchanged
+    return updated == 1

@@ -17,7 +17,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
-from milestones import feeds, services
+from milestones import services
+from milestones.feeds.tokens import issue_feed_token
 from milestones.models import Cluster, FeedScope, FeedToken, Membership, Person, Programme, Role
 
 
@@ -180,7 +181,7 @@ class FeedTokenForm(forms.Form):
     def save(self):
         """Issue the token; returns it and its secret."""
         scope, cluster, programme = self.targets[self.cleaned_data["feed"]]
-        return feeds.issue_feed_token(
+        return issue_feed_token(
             person=self.person,
             scope=scope,
             cluster=cluster,

@@ -1,5 +1,7 @@
 """Calendar feeds, the single-event download, and the page to subscribe and revoke."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -10,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.decorators import method_decorator
-from django.utils.http import http_date, parse_etags, quote_etag
+from django.utils.http import content_disposition_header, http_date, parse_etags, quote_etag
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -19,11 +21,22 @@ from django.views.decorators.http import require_safe
 from django.views.generic import FormView
 from django.views.generic.detail import SingleObjectMixin
 
-from milestones import dates, feeds, ical
+from milestones import dates, ical
+from milestones.feeds.render import render_feed
+from milestones.feeds.revalidation import record_unchanged_fetch
+from milestones.feeds.tokens import feed_url, find_feed_token, revoke_feed_token, webcal_url
 from milestones.forms.accounts import FeedTokenForm
-from milestones.models import FeedToken, Milestone, Responsibility
+from milestones.models.feeds import FeedToken
+from milestones.models.milestone import Milestone, Responsibility
 
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
+# Every control character, tab and line breaks too: none belongs in a header's value.
+HEADER_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def header_text(value):
+    """A value from the database as a header may carry it: without control characters."""
+    return HEADER_CONTROL_CHARACTERS.sub("", str(value))
 
 
 def _calendar_headers(response):
@@ -38,30 +51,37 @@ def _feed_etag(content_hash):
     return quote_etag(content_hash[:32])
 
 
+def _client_holds_current_feed(request, feed_token, now):
+    """Whether the client holds the last body served and it is still current.
+
+    The feed's fingerprint says whether anything changed, without rendering (and records
+    the fetch when nothing did).
+    """
+    return bool(
+        feed_token.content_hash
+        and _feed_etag(feed_token.content_hash)
+        in parse_etags(request.headers.get("If-None-Match", ""))
+        and record_unchanged_fetch(token=feed_token, now=now)
+    )
+
+
 @csrf_exempt
 @require_safe
 def feed(request, token):
     """A calendar feed; unknown, revoked or no longer permitted tokens get 404."""
-    feed_token = feeds.find_feed_token(token)
+    feed_token = find_feed_token(token)
     if feed_token is None:
         raise Http404
     now = timezone.now()
-    # A client that holds the last body served asks whether it is still current: when the
-    # feed's fingerprint says nothing changed, answer without rendering.
-    if (
-        feed_token.content_hash
-        and _feed_etag(feed_token.content_hash)
-        in parse_etags(request.headers.get("If-None-Match", ""))
-        and feeds.record_unchanged_fetch(token=feed_token, now=now)
-    ):
+    if _client_holds_current_feed(request, feed_token, now):
         response = HttpResponseNotModified()
     else:
-        body = feeds.render_feed(token=feed_token, now=now)
+        body = render_feed(token=feed_token, now=now)
         response = HttpResponse(b"" if request.method == "HEAD" else body)
         response["Content-Type"] = CALENDAR_CONTENT_TYPE
         response["Content-Length"] = str(len(body))
         # The feed's language is its person's, whatever the client's Accept-Language.
-        response["Content-Language"] = feed_token.person.language
+        response["Content-Language"] = header_text(feed_token.person.language)
     response["ETag"] = _feed_etag(feed_token.content_hash)
     response["Last-Modified"] = http_date(feed_token.content_changed_at.timestamp())
     _calendar_headers(response)
@@ -88,7 +108,9 @@ def milestone_event(request, pk):
     )
     body = ical.build_event_file(milestone=milestone, language=translation.get_language())
     response = HttpResponse(body, content_type=CALENDAR_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="milestone-{milestone.pk}.ics"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, header_text(f"milestone-{milestone.pk}.ics")
+    )
     return _calendar_headers(response)
 
 
@@ -141,14 +163,14 @@ class SubscriptionView(FeedTokenMixin, FormView):
                 ),
             )
             return redirect("milestones:subscriptions")
-        url = feeds.feed_url(raw_token)
+        url = feed_url(raw_token)
         # The secret is shown in this response only; it is stored nowhere but as a hash.
         response = self.render_to_response(
             self.get_context_data(
                 form=self.form_class(person=self.request.user),
                 new_token=token,
                 new_url=url,
-                new_webcal_url=feeds.webcal_url(url),
+                new_webcal_url=webcal_url(url),
             )
         )
         response["Referrer-Policy"] = "no-referrer"
@@ -160,7 +182,7 @@ class RevokeFeedTokenView(FeedTokenMixin, SingleObjectMixin, View):
 
     def post(self, request, *args, **kwargs):
         token = self.get_object()
-        feeds.revoke_feed_token(token=token)
+        revoke_feed_token(token=token)
         messages.success(
             request,
             _("The feed address “%(name)s” no longer works.")

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from milestones import feeds
-from milestones.models import Cluster, FeedScope, Person, Programme
+from milestones.feeds.tokens import NoFeedAccess, feed_url, issue_feed_token, webcal_url
+from milestones.models.feeds import FeedScope
+from milestones.models.programmes import Cluster, Person, Programme
 
 
 class Command(BaseCommand):
@@ -26,26 +27,31 @@ class Command(BaseCommand):
             raise CommandError(f"No person with the email address {email}.") from None
         if not person.is_active:
             raise CommandError(f"{email} is deactivated.")
-        target = {"scope": FeedScope.MINE}
+        try:
+            _token, raw_token = issue_feed_token(
+                person=person, name=name, **self.target(cluster=cluster, programme=programme)
+            )
+        except NoFeedAccess:
+            if cluster:
+                raise CommandError(f"{email} is not a member of the cluster {cluster}.") from None
+            raise CommandError(f"{email} is not a programme officer of {programme}.") from None
+        url = feed_url(raw_token)
+        self.stdout.write(url)
+        self.stdout.write(webcal_url(url))
+
+    def target(self, *, cluster, programme):
+        """The feed's scope and its cluster or programme, by the slugs given."""
         if cluster:
             try:
-                target = {"scope": FeedScope.CLUSTER, "cluster": Cluster.objects.get(slug=cluster)}
+                return {"scope": FeedScope.CLUSTER, "cluster": Cluster.objects.get(slug=cluster)}
             except Cluster.DoesNotExist:
                 raise CommandError(f"No cluster with the slug {cluster}.") from None
-        elif programme:
+        if programme:
             try:
-                target = {
+                return {
                     "scope": FeedScope.PROGRAMME,
                     "programme": Programme.objects.get(slug=programme),
                 }
             except Programme.DoesNotExist:
                 raise CommandError(f"No programme with the slug {programme}.") from None
-        try:
-            _token, raw_token = feeds.issue_feed_token(person=person, name=name, **target)
-        except feeds.NoFeedAccess:
-            if cluster:
-                raise CommandError(f"{email} is not a member of the cluster {cluster}.") from None
-            raise CommandError(f"{email} is not a programme officer of {programme}.") from None
-        url = feeds.feed_url(raw_token)
-        self.stdout.write(url)
-        self.stdout.write(feeds.webcal_url(url))
+        return {"scope": FeedScope.MINE}
