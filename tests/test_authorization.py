@@ -17,7 +17,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from milestones import feeds, plan, reminders
+from milestones import feeds, plan
 from milestones.models import (
     Cluster,
     FeedScope,
@@ -32,6 +32,7 @@ from milestones.models import (
     ResponsibilityRole,
     Role,
 )
+from milestones.reminders.messages import unsubscribe_token
 
 ROLES = (
     "anonymous",
@@ -284,7 +285,7 @@ class World:
         self.feed_token, self.raw_feed_token = feeds.issue_feed_token(
             person=self.people["coordinator"], scope=FeedScope.MINE
         )
-        self.unsubscribe_token = reminders.unsubscribe_token(self.people["member"])
+        self.unsubscribe_token = unsubscribe_token(self.people["member"])
 
     @staticmethod
     def in_cluster(email, cluster, role):

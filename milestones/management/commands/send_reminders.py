@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
-from milestones.reminders import Summary, send_due_reminders
+from milestones.reminders.sending import Summary, send_due_reminders
 
 logger = logging.getLogger("milestones.reminders")
 
