@@ -6,6 +6,7 @@ import email.policy
 import io
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -35,6 +36,7 @@ from milestones.models import (
 )
 from milestones.reminders.messages import MessageParts, build_message, unsubscribe_token
 from milestones.reminders.planning import plan_due_reminders
+from milestones.reminders import sending
 from milestones.reminders.sending import backoff, send_due_reminders
 from tests.conftest import make_person
 from tests.smtp_server import LoopbackSMTPServer, RefusingPort, StallingPort, TcpForwarder
@@ -578,10 +580,11 @@ class Lines:
         self.thread.start()
 
     def _read(self, stream):
-        for line in stream:
-            with self.changed:
-                self.lines.append(line.rstrip("\n"))
-                self.changed.notify_all()
+        with stream:
+            for line in stream:
+                with self.changed:
+                    self.lines.append(line.rstrip("\n"))
+                    self.changed.notify_all()
         with self.changed:
             self.ended = True
             self.changed.notify_all()
@@ -641,6 +644,64 @@ def test_three_workers_at_once_send_each_digest_as_one_email(transactional_db, s
     assert [process.returncode for process in workers] == [0, 0, 0], outputs
     assert (len(recipients), len(set(recipients))) == (100, 100)
     assert Reminder.objects.filter(lead_days=7, state=ReminderState.SENT).count() == 200
+
+
+SQLITE_DATA = """
+from milestones.models import Cluster, Programme
+from tests.test_send_reminders import make_many_due_reminders
+programme = Programme.objects.create(name="Clusters4Future", slug="c4f", funder="BMBF")
+cluster = Cluster.objects.create(programme=programme, name="SaxoCell", slug="saxocell")
+make_many_due_reminders(cluster, milestones=3, people=4)
+"""
+
+
+def sqlite_file_database(path):
+    """A SQLite file database of its own, migrated, with 12 reminders due at WORKER_NOW."""
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "LOG_LEVEL": "WARNING"}
+    for command in (["migrate", "--verbosity", "0"], ["shell", "--command", SQLITE_DATA]):
+        subprocess.run(
+            [sys.executable, str(settings.BASE_DIR / "manage.py"), *command],
+            env=environment,
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            check=True,
+        )
+    return f"sqlite:///{path}"
+
+
+def test_two_workers_at_once_on_sqlite_take_turns(tmp_path, smtp):
+    # The first worker's first email is held at the server until the second worker has
+    # started and said that it waits: neither crashes, and each reminder goes out once.
+    url = sqlite_file_database(tmp_path / "db.sqlite3")
+    arrived, release = threading.Event(), threading.Event()
+
+    def hold_the_first(_content):
+        if not arrived.is_set():
+            arrived.set()
+            release.wait(60)
+
+    smtp.handler.on_data = hold_the_first
+    first = worker(smtp.port, database_url=url)
+    first_out, _first_err = Lines(first.stdout), Lines(first.stderr)
+    assert arrived.wait(60)
+    second = worker(smtp.port, database_url=url)
+    second_out, second_err = Lines(second.stdout), Lines(second.stderr)
+    second_err.wait_for(sending.WAITING_FOR_ANOTHER_ROUND)
+    release.set()
+    first.wait(60)
+    second.wait(60)
+
+    pairs = received_pairs(smtp)
+    with sqlite3.connect(tmp_path / "db.sqlite3") as database:
+        ledger = database.execute(
+            "SELECT state, count(*) FROM milestones_reminder WHERE lead_days = 7 GROUP BY state"
+        ).fetchall()
+    assert (first.returncode, second.returncode) == (0, 0)
+    assert (first_out.all(), second_out.all()) == (
+        ["sent 12, failed 0, skipped 24, missed 0"],
+        ["sent 0, failed 0, skipped 0, missed 0"],
+    )
+    assert (len(pairs), len(set(pairs)), ledger) == (12, 12, [("sent", 12)])
 
 
 @pytest.mark.postgres_only

@@ -58,6 +58,9 @@ class Command(BaseCommand):
             if summary.failed:
                 raise SystemExit(1)
             return
+        self.loop(dry_run=dry_run, interval=interval)
+
+    def loop(self, *, dry_run, interval):
         # SIGTERM (docker stop) and SIGINT end the loop after the round under way: each email
         # of it is sent and recorded, and its summary line printed.
         stopping = threading.Event()
