@@ -36,8 +36,7 @@ from milestones.models import (
 )
 from milestones.reminders.messages import MessageParts, build_message, unsubscribe_token
 from milestones.reminders.planning import plan_due_reminders
-from milestones.reminders import sending
-from milestones.reminders.sending import backoff, send_due_reminders
+from milestones.reminders.sending import WAITING_FOR_ANOTHER_ROUND, backoff, send_due_reminders
 from tests.conftest import make_person
 from tests.smtp_server import LoopbackSMTPServer, RefusingPort, StallingPort, TcpForwarder
 
@@ -686,7 +685,7 @@ def test_two_workers_at_once_on_sqlite_take_turns(tmp_path, smtp):
     assert arrived.wait(60)
     second = worker(smtp.port, database_url=url)
     second_out, second_err = Lines(second.stdout), Lines(second.stderr)
-    second_err.wait_for(sending.WAITING_FOR_ANOTHER_ROUND)
+    second_err.wait_for(WAITING_FOR_ANOTHER_ROUND)
     release.set()
     first.wait(60)
     second.wait(60)

@@ -21,7 +21,6 @@ UNSUBSCRIBE_SALT = "milestones.reminders.unsubscribe"
 
 
 EXTENSIONS = ("txt", "html")
-_NOT_LOADED = object()
 
 # Where the items go in a rendered frame: random, so that no name or title can contain it.
 ITEMS_MARKER = f"items-{secrets.token_hex(16)}"
@@ -112,11 +111,8 @@ class MessageParts:
 
     def event_file(self, milestone, *, language):
         """The milestone's .ics file; the key holds every field, the cluster and the lead."""
-        # A sending round loads the lead's name with the row; elsewhere it is looked up.
-        lead_name = getattr(milestone, "lead_name", _NOT_LOADED)
-        if lead_name is _NOT_LOADED:
-            lead = milestone.lead
-            lead_name = lead.name if lead else None
+        lead = milestone.lead
+        lead_name = lead.name if lead else None
         key = (
             "event",
             language,

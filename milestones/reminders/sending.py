@@ -15,7 +15,7 @@ import smtplib
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Prefetch
 
 from milestones import dates
 from milestones.models import (
@@ -91,66 +91,45 @@ def is_server_outage(error):
     return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
 
 
-def _concern():
-    """For a reminder row: where its person stands now towards its milestone and cluster."""
-    person, milestone = OuterRef("person_id"), OuterRef("milestone_id")
-    cluster = OuterRef("milestone__cluster_id")
-    return {
-        "responsible": Exists(Responsibility.objects.filter(milestone=milestone, person=person)),
-        "leads": Exists(
-            Responsibility.objects.filter(
-                milestone=milestone, person=person, role=ResponsibilityRole.LEAD
-            )
-        ),
-        "member": Exists(Membership.objects.filter(cluster=cluster, person=person)),
-        "coordinates": Exists(
-            Membership.objects.filter(cluster=cluster, person=person, role=Role.COORDINATOR)
-        ),
-    }
-
-
-def _closer_reminder():
-    """For the outer row: a reminder of the same date for the same person, fewer days before."""
-    return Reminder.objects.filter(
-        milestone_id=OuterRef("milestone_id"),
-        person_id=OuterRef("person_id"),
-        kind=ReminderKind.BEFORE,
-        date_version=OuterRef("date_version"),
-        lead_days__lt=OuterRef("lead_days"),
+def _with_what_emails_need(reminders):
+    """The rows with their milestone, its cluster, programme and people responsible (the
+    attachment names its lead), and their person."""
+    return reminders.select_related("milestone__cluster__programme", "person").prefetch_related(
+        Prefetch(
+            "milestone__responsibilities", queryset=Responsibility.objects.select_related("person")
+        )
     )
-
-
-def _lead_name():
-    # The attachment names the milestone's lead: fetched with the row, not on its own.
-    return Subquery(
-        Responsibility.objects.filter(
-            milestone=OuterRef("milestone_id"), role=ResponsibilityRole.LEAD
-        ).values("person__name")[:1]
-    )
-
-
-def _loaded(pks, *, order=DUE_ORDER):
-    """The rows of these keys with what checking and building their emails needs: the
-    milestone (and its lead's name), the person, ``has_newer`` and ``concern``."""
-    rows = list(
-        Reminder.objects.filter(pk__in=pks)
-        .select_related("milestone__cluster__programme", "person")
-        .annotate(lead_name=_lead_name(), has_newer=Exists(_closer_reminder()), **_concern())
-        .order_by(*order)
-    )
-    for row in rows:
-        row.milestone.lead_name = row.lead_name
-    return rows
 
 
 def _still_concerned(reminder):
     """Whether the row's person still has the milestone's reminders coming: a member of its
     cluster and responsible for it (an overdue one: its lead or a coordinator)."""
-    if not reminder.member:
+    milestone = reminder.milestone
+    membership = Membership.objects.filter(
+        cluster_id=milestone.cluster_id, person_id=reminder.person_id
+    ).order_by()
+    membership_roles = set(membership.values_list("role", flat=True))
+    roles = {
+        responsibility.role
+        for responsibility in milestone.responsibilities.all()
+        if responsibility.person_id == reminder.person_id
+    }
+    if not membership_roles:
         return False
     if reminder.kind == ReminderKind.OVERDUE:
-        return reminder.leads or reminder.coordinates
-    return reminder.responsible
+        return ResponsibilityRole.LEAD in roles or Role.COORDINATOR in membership_roles
+    return bool(roles)
+
+
+def _has_newer(reminder):
+    """Whether a reminder of the same date for the same person has fewer days before."""
+    return Reminder.objects.filter(
+        milestone_id=reminder.milestone_id,
+        person_id=reminder.person_id,
+        kind=ReminderKind.BEFORE,
+        date_version=reminder.date_version,
+        lead_days__lt=reminder.lead_days,
+    ).exists()
 
 
 def _why_not_send(reminder, *, now):
@@ -169,7 +148,7 @@ def _why_not_send(reminder, *, now):
     tz = dates.zone(milestone.cluster.programme.time_zone)
     if now.astimezone(tz).date() > milestone.starts_on or milestone.when.has_begun(now=now, tz=tz):
         return ReminderState.MISSED, "the date has passed"
-    if reminder.has_newer:
+    if _has_newer(reminder):
         return ReminderState.MISSED, "a later reminder is due instead"
     return None
 
@@ -190,20 +169,16 @@ def _claim(*, now):
     """Lock the next due row that no other worker holds, and for a digest the person's other
     due rows: the rows of one email, loaded, or [] when another worker writes this digest,
     or None when nothing is left."""
-    # The key first, through the index of due rows; then what the email needs.
-    pk = _due(now=now).select_for_update(skip_locked=True).order_by(*DUE_ORDER)
-    pk = pk.values_list("pk", flat=True).first()
-    if pk is None:
-        return None
-    [first] = _loaded([pk])
-    if first.person.reminder_mode != ReminderMode.DIGEST:
-        return [first]
+    # Only the reminder row is locked, not the milestone and person it is read with.
+    due = _with_what_emails_need(_due(now=now).order_by(*DUE_ORDER))
+    first = due.select_for_update(skip_locked=True, of=("self",)).first()
+    if first is None or first.person.reminder_mode != ReminderMode.DIGEST:
+        return None if first is None else [first]
     if not _digest_is_ours(first.person_id):
         return []
     # Waited for rather than skipped when locked: no other worker writes this digest now.
-    others = _due(now=now).select_for_update().filter(person_id=first.person_id).exclude(pk=pk)
-    others = list(others.values_list("pk", flat=True))
-    return [first, *_loaded(others, order=("due_at", "pk"))]
+    others = due.select_for_update(of=("self",)).filter(person_id=first.person_id)
+    return [first, *others.exclude(pk=first.pk).order_by("due_at", "pk")]
 
 
 def _set_aside(rows, *, now, summary):
@@ -320,14 +295,12 @@ def _dry_run(*, now, summary):
             summary.count(due.state)
         elif (due.first_attempt_at or due.due_at) <= now:
             would_send(due)
-    pks = list(_due(now=now).order_by(*DUE_ORDER).values_list("pk", flat=True))
-    for start in range(0, len(pks), 500):
-        for row in _loaded(pks[start : start + 500]):
-            verdict = _why_not_send(row, now=now)
-            if verdict is None:
-                would_send(row)
-            else:
-                summary.count(verdict[0])
+    for row in _with_what_emails_need(_due(now=now).order_by(*DUE_ORDER)).iterator(500):
+        verdict = _why_not_send(row, now=now)
+        if verdict is None:
+            would_send(row)
+        else:
+            summary.count(verdict[0])
 
 
 def send_due_reminders(*, now, dry_run=False, summary=None):
