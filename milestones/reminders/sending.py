@@ -172,8 +172,10 @@ def _claim(*, now):
     # Only the reminder row is locked, not the milestone and person it is read with.
     due = _with_what_emails_need(_due(now=now).order_by(*DUE_ORDER))
     first = due.select_for_update(skip_locked=True, of=("self",)).first()
-    if first is None or first.person.reminder_mode != ReminderMode.DIGEST:
-        return None if first is None else [first]
+    if first is None:
+        return None
+    if first.person.reminder_mode != ReminderMode.DIGEST:
+        return [first]
     if not _digest_is_ours(first.person_id):
         return []
     # Waited for rather than skipped when locked: no other worker writes this digest now.

@@ -24,8 +24,9 @@ def parse_moment(text):
 
 class Command(BaseCommand):
     help = (
-        "Send the reminder emails that are due. Safe to run anywhere, any number of times, "
-        "on several machines at once."
+        "Send the reminder emails that are due. Safe to run any number of times at once: on "
+        "PostgreSQL on several machines side by side; on SQLite one round runs at a time and "
+        "another waits for it."
     )
 
     def add_arguments(self, parser):
