@@ -3,9 +3,13 @@
 - the icalendar floor: the events' plain Python values serialised by the icalendar package;
 - the string floor: the same lines produced by plain string formatting;
 - django-ical: the same feed as a django-ical ICalFeed view (served at /bench/django-ical/).
+
+And what reminder emails are compared with: a bare smtplib loop that sends the same messages,
+built beforehand, over one connection to the same sink.
 """
 
 import datetime
+import smtplib
 
 from django.db.models import Prefetch
 from django.http import Http404
@@ -202,3 +206,10 @@ def django_ical_view(*, token, raw_token):
         return response.content
 
     return fetch
+
+
+def bare_smtplib(envelopes, *, port):
+    """The emails' floor: each (sender, recipients, bytes) sent by smtplib over one connection."""
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        for sender, recipients, message in envelopes:
+            smtp.sendmail(sender, recipients, message)

@@ -20,14 +20,14 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from benchmarks.data import quiet_moment  # noqa: E402
-from milestones import reminders  # noqa: E402
+from milestones.reminders.sending import send_due_reminders  # noqa: E402
 
 
 def main():
     now = quiet_moment()
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
-        summary = reminders.send_due_reminders(now=now)
+        summary = send_due_reminders(now=now)
         seconds = time.perf_counter() - started
     near = queries.captured_queries[1]["sql"] if len(queries) > 1 else ""
     with connection.cursor() as cursor:

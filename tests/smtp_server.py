@@ -11,13 +11,14 @@ from aiosmtpd.smtp import SMTP
 
 
 class Handler:
-    """Accepts mail, or answers as told: "451" or "421" to DATA, "550" to RCPT, "553" to MAIL.
+    """Accepts mail, or answers as told: "451" or "421" to DATA, "550" or "421-rcpt" to RCPT,
+    "553" or "421-mail" to MAIL; "drop" closes the connection while the content comes in.
 
     ``answers``: the answer of each mail transaction to come, in turn (then ``answer``'s last).
 
     ``received``: each message's content; ``envelopes``: each message's sender, MAIL options,
     recipients and content as it came over the wire; ``on_data``: called with each content
-    as it arrives, in the server's thread.
+    as it arrives, in the server's thread. ``wait_for_received`` waits for a number of them.
     """
 
     def __init__(self):
@@ -26,12 +27,20 @@ class Handler:
         self.received = []
         self.envelopes = []
         self.on_data = None
+        self.arrived = threading.Condition()
+
+    def wait_for_received(self, count, *, seconds=60):
+        """Whether ``count`` messages have come in, waiting up to ``seconds`` for them."""
+        with self.arrived:
+            return self.arrived.wait_for(lambda: len(self.received) >= count, seconds)
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         if self.answers:
             self.answer = self.answers.pop(0)
         if self.answer == "553":
             return "553 5.1.8 Sender address rejected"
+        if self.answer == "421-mail":
+            return "421 4.7.0 Too many messages, closing"
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 2.1.0 Sender ok"
@@ -39,23 +48,30 @@ class Handler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.answer == "550":
             return "550 5.1.1 No such mailbox here"
+        if self.answer == "421-rcpt":
+            return "421 4.7.0 Too many messages, closing"
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 Recipient ok"
 
     async def handle_DATA(self, server, session, envelope):
         if self.answer in ("451", "421"):
             return f"{self.answer} 4.3.0 Try again later"
+        if self.answer == "drop":
+            server.transport.abort()
+            return "250 OK, never heard"
         if self.on_data is not None:
             self.on_data(envelope.content)
-        self.received.append(envelope.content)
-        self.envelopes.append(
-            (
-                envelope.mail_from,
-                envelope.mail_options,
-                envelope.rcpt_tos,
-                envelope.original_content,
+        with self.arrived:
+            self.envelopes.append(
+                (
+                    envelope.mail_from,
+                    envelope.mail_options,
+                    envelope.rcpt_tos,
+                    envelope.original_content,
+                )
             )
-        )
+            self.received.append(envelope.content)
+            self.arrived.notify_all()
         return "250 OK"
 
     def messages(self):

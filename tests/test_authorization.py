@@ -17,7 +17,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from milestones import plan, reminders
+from milestones import plan
 from milestones.feeds.tokens import issue_feed_token
 from milestones.models import (
     Cluster,
@@ -33,6 +33,7 @@ from milestones.models import (
     ResponsibilityRole,
     Role,
 )
+from milestones.reminders.messages import unsubscribe_token
 
 ROLES = (
     "anonymous",
@@ -285,7 +286,7 @@ class World:
         self.feed_token, self.raw_feed_token = issue_feed_token(
             person=self.people["coordinator"], scope=FeedScope.MINE
         )
-        self.unsubscribe_token = reminders.unsubscribe_token(self.people["member"])
+        self.unsubscribe_token = unsubscribe_token(self.people["member"])
 
     @staticmethod
     def in_cluster(email, cluster, role):

@@ -22,7 +22,7 @@ from django.utils import timezone
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from milestones import ical, reminders
+from milestones import ical
 from milestones.feeds.tokens import issue_feed_token
 from milestones.forms.accounts import invite_person
 from milestones.models import (
@@ -36,6 +36,7 @@ from milestones.models import (
     Responsibility,
     ResponsibilityRole,
 )
+from milestones.reminders.messages import build_message
 
 PIECES = [
     "\r\n",
@@ -229,7 +230,7 @@ def test_milestone_new_with_arbitrary_input_is_saved_or_refused(
             due_at=timezone.now(),
             next_attempt_at=timezone.now(),
         )
-        message = reminders.build_message(person=member, reminders=[due], now=timezone.now())
+        message = build_message(person=member, reminders=[due], now=timezone.now())
         parsed = assert_email_sound(message)
         assert [part.get_filename() for part in parsed.iter_attachments()] == [
             f"milestone-{milestone.pk}.ics"
@@ -478,7 +479,7 @@ def test_feed_and_reminder_email_of_arbitrary_text_stay_sound(
     Person.objects.filter(email="new@saxocell.test").delete()
 
     feed = Client().get(reverse("milestones:feed", args=[raw_token]))
-    message = reminders.build_message(person=member, reminders=[due], now=timezone.now())
+    message = build_message(person=member, reminders=[due], now=timezone.now())
     invite_person(
         cluster=cluster,
         email="new@saxocell.test",

@@ -9,8 +9,9 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import translation
 
-from milestones import reminders
 from milestones.models import Person, Reminder, ReminderKind, ReminderMode, ReminderState
+from milestones.reminders.messages import unsubscribe_token
+from milestones.reminders.planning import due_reminders, lead_days_of_programme
 from tests.conftest import PASSWORD
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -77,7 +78,7 @@ def test_reminder_preferences_rejects_an_unknown_mode(client, member):
 
 
 def test_unsubscribe_get_only_asks(member):
-    token = reminders.unsubscribe_token(member)
+    token = unsubscribe_token(member)
 
     response = Client().get(f"/reminders/unsubscribe/{token}/")
 
@@ -90,7 +91,7 @@ def test_unsubscribe_get_only_asks(member):
 
 
 def test_unsubscribe_one_click_post_without_session_or_csrf_switches_off(member):
-    token = reminders.unsubscribe_token(member)
+    token = unsubscribe_token(member)
     mail_client = Client(enforce_csrf_checks=True)
 
     response = mail_client.post(
@@ -104,7 +105,7 @@ def test_unsubscribe_one_click_post_without_session_or_csrf_switches_off(member)
 
 
 def test_unsubscribe_forged_token_is_404_and_changes_nothing(member):
-    token = reminders.unsubscribe_token(member)[:-2] + "xx"
+    token = unsubscribe_token(member)[:-2] + "xx"
 
     response = Client().post(f"/reminders/unsubscribe/{token}/")
 
@@ -113,7 +114,7 @@ def test_unsubscribe_forged_token_is_404_and_changes_nothing(member):
 
 
 def test_unsubscribe_token_stops_working_when_the_address_changes(member):
-    token = reminders.unsubscribe_token(member)
+    token = unsubscribe_token(member)
     Person.objects.filter(pk=member.pk).update(email="new@saxocell.test")
 
     response = Client().post(f"/reminders/unsubscribe/{token}/")
@@ -270,13 +271,13 @@ def test_reminder_schedule_changed_by_an_officer_moves_the_reminders(
 
     due_on_12_march = [
         (due.person.email, due.lead_days)
-        for due in reminders.due_reminders(now=datetime.datetime(2024, 3, 12, 8, 0, tzinfo=BERLIN))
+        for due in due_reminders(now=datetime.datetime(2024, 3, 12, 8, 0, tzinfo=BERLIN))
     ]
     assert (response.status_code, response["Location"]) == (
         302,
         f"/programmes/{programme.slug}/reminders/",
     )
-    assert reminders.lead_days_of_programme(programme=programme)["strategy-submission"] == (21, 7)
+    assert lead_days_of_programme(programme=programme)["strategy-submission"] == (21, 7)
     assert due_on_12_march == [("member@saxocell.test", 21)]
 
 

@@ -9,7 +9,6 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from milestones import reminders
 from milestones.models import (
     Kind,
     Person,
@@ -21,6 +20,9 @@ from milestones.models import (
     Status,
 )
 from milestones.plan import change_milestone_date, confirm_day
+from milestones.reminders.days import next_digest_moment, send_moment, working_day_on_or_before
+from milestones.reminders.planning import due_reminders, plan_due_reminders
+from milestones.reminders.sending import send_due_reminders
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 
@@ -38,7 +40,7 @@ def created_early(make_milestone, **fields):
 def run(moment):
     """One worker round at that moment; returns the summary."""
     with time_machine.travel(moment, tick=False):
-        return reminders.send_due_reminders(now=timezone.now())
+        return send_due_reminders(now=timezone.now())
 
 
 def sent(messages):
@@ -84,7 +86,7 @@ def test_longest_lead_time_moved_back_over_easter_goes_out_on_the_day_before(
         (
             "2024-03-28 08:00",
             "Max Member <member@saxocell.test>",
-            "[SaxoCell] Strategy: due in 32 days",
+            "[SaxoCell] Strategy: in 32 days",
         )
     ]
 
@@ -105,7 +107,7 @@ def test_due_today_email_held_up_past_the_cut_off_is_missed(
     # Planned at 08:00, but not sent before 12:00 (the mail server away all morning).
     created_early(make_milestone, lead=member, starts_at=datetime.time(12, 0))
     with time_machine.travel(berlin(2024, 4, 2, 8, 0), tick=False):
-        reminders.plan_due_reminders(now=timezone.now())
+        plan_due_reminders(now=timezone.now())
 
     summary = run(berlin(2024, 4, 2, 12, 0))
 
@@ -124,7 +126,7 @@ def test_pending_reminder_of_someone_no_longer_concerned_is_not_sent(
     member.save()
     strategy = created_early(make_milestone, lead=coordinator, contributors=[member])
     with time_machine.travel(berlin(2024, 3, 26, 10, 0), tick=False):
-        reminders.plan_due_reminders(now=timezone.now())
+        plan_due_reminders(now=timezone.now())
     if change == "no longer responsible":
         strategy.responsibilities.filter(person=member).delete()
     else:
@@ -137,7 +139,7 @@ def test_pending_reminder_of_someone_no_longer_concerned_is_not_sent(
     assert sent(mail.outbox) == [
         (
             "Carla Coordinator <coordinator@saxocell.test>",
-            "[SaxoCell] Cluster strategy: due in 6 days",
+            "[SaxoCell] Cluster strategy: in 6 days",
         )
     ]
     assert str(summary) == "sent 1, failed 0, skipped 1, missed 0"
@@ -182,37 +184,37 @@ def test_walk_two_months_sends_exactly_the_expected_emails_on_the_expected_days(
     emails = list(walk(datetime.date(2024, 3, 1), datetime.date(2024, 4, 30)))
 
     assert emails == [
-        ("2024-03-05 08:00", max_, "[SaxoCell] Cluster strategy: due in 28 days"),
-        ("2024-03-11 08:00", carla, "[SaxoCell] Progress report: due in 28 days"),
-        ("2024-03-11 08:00", max_, "[SaxoCell] Progress report: due in 28 days"),
-        ("2024-03-19 08:00", max_, "[SaxoCell] Cluster strategy: due in 14 days"),
-        ("2024-03-25 08:00", carla, "[SaxoCell] Progress report: due in 14 days"),
-        ("2024-03-25 08:00", max_, "[SaxoCell] Progress report: due in 14 days"),
-        ("2024-03-26 08:00", max_, "[SaxoCell] Cluster strategy: due in 7 days"),
-        ("2024-03-28 08:00", carla, "[SaxoCell] Progress report: due in 11 days"),
-        ("2024-03-28 08:00", max_, "[SaxoCell] Cluster strategy: due in 5 days"),
-        ("2024-03-28 08:00", max_, "[SaxoCell] Progress report: due in 11 days"),
-        ("2024-04-02 08:00", max_, "[SaxoCell] Cluster strategy: due today"),
-        ("2024-04-03 08:00", carla, "[SaxoCell] Cluster strategy: overdue"),
-        ("2024-04-03 08:00", max_, "[SaxoCell] Cluster strategy: overdue"),
-        ("2024-04-05 08:00", carla, "[SaxoCell] Progress report: due in 3 days"),
-        ("2024-04-05 08:00", max_, "[SaxoCell] Progress report: due in 3 days"),
-        ("2024-04-08 08:00", carla, "[SaxoCell] Progress report: due today"),
-        ("2024-04-08 08:00", max_, "[SaxoCell] Progress report: due today"),
-        ("2024-04-09 08:00", carla, "[SaxoCell] Progress report: overdue"),
-        ("2024-04-09 08:00", max_, "[SaxoCell] Progress report: overdue"),
+        ("2024-03-05 08:00", max_, "[SaxoCell] Cluster strategy: in 28 days"),
+        ("2024-03-11 08:00", carla, "[SaxoCell] Progress report: in 28 days"),
+        ("2024-03-11 08:00", max_, "[SaxoCell] Progress report: in 28 days"),
+        ("2024-03-19 08:00", max_, "[SaxoCell] Cluster strategy: in 14 days"),
+        ("2024-03-25 08:00", carla, "[SaxoCell] Progress report: in 14 days"),
+        ("2024-03-25 08:00", max_, "[SaxoCell] Progress report: in 14 days"),
+        ("2024-03-26 08:00", max_, "[SaxoCell] Cluster strategy: in 7 days"),
+        ("2024-03-28 08:00", carla, "[SaxoCell] Progress report: in 11 days"),
+        ("2024-03-28 08:00", max_, "[SaxoCell] Cluster strategy: in 5 days"),
+        ("2024-03-28 08:00", max_, "[SaxoCell] Progress report: in 11 days"),
+        ("2024-04-02 08:00", max_, "[SaxoCell] Cluster strategy: today"),
+        ("2024-04-03 08:00", carla, "[SaxoCell] Cluster strategy: 1 day overdue"),
+        ("2024-04-03 08:00", max_, "[SaxoCell] Cluster strategy: 1 day overdue"),
+        ("2024-04-05 08:00", carla, "[SaxoCell] Progress report: in 3 days"),
+        ("2024-04-05 08:00", max_, "[SaxoCell] Progress report: in 3 days"),
+        ("2024-04-08 08:00", carla, "[SaxoCell] Progress report: today"),
+        ("2024-04-08 08:00", max_, "[SaxoCell] Progress report: today"),
+        ("2024-04-09 08:00", carla, "[SaxoCell] Progress report: 1 day overdue"),
+        ("2024-04-09 08:00", max_, "[SaxoCell] Progress report: 1 day overdue"),
         ("2024-04-17 08:00", carla, "[SaxoCell] On-site visit: window opens in 14 days"),
         ("2024-04-24 08:00", carla, "[SaxoCell] On-site visit: window opens in 7 days"),
-        ("2024-04-30 08:00", carla, "[SaxoCell] On-site visit: window opens tomorrow"),
+        ("2024-04-30 08:00", carla, "[SaxoCell] On-site visit: window opens in 1 day"),
     ]
 
 
 def test_send_moment_is_eight_in_berlin_on_both_sides_of_the_dst_change(settings):
     settings.REMINDER_SEND_TIME = "08:00"
 
-    winter = reminders.send_moment(datetime.date(2024, 3, 28), BERLIN)
-    summer = reminders.send_moment(datetime.date(2024, 4, 2), BERLIN)
-    autumn = reminders.send_moment(datetime.date(2024, 10, 28), BERLIN)
+    winter = send_moment(datetime.date(2024, 3, 28), BERLIN)
+    summer = send_moment(datetime.date(2024, 4, 2), BERLIN)
+    autumn = send_moment(datetime.date(2024, 10, 28), BERLIN)
 
     assert [m.astimezone(datetime.UTC).isoformat() for m in (winter, summer, autumn)] == [
         "2024-03-28T07:00:00+00:00",
@@ -226,9 +228,9 @@ def test_working_day_on_or_before_skips_german_unity_day_and_the_weekend(setting
 
     # Thursday 3 October 2024 is German Unity Day; Sunday 6 October falls back to Friday 4.
     results = [
-        reminders.working_day_on_or_before(datetime.date(2024, 10, 3)),
-        reminders.working_day_on_or_before(datetime.date(2024, 10, 6)),
-        reminders.working_day_on_or_before(datetime.date(2024, 10, 31)),
+        working_day_on_or_before(datetime.date(2024, 10, 3)),
+        working_day_on_or_before(datetime.date(2024, 10, 6)),
+        working_day_on_or_before(datetime.date(2024, 10, 31)),
     ]
 
     # 31 October (Reformation Day) is a holiday in Saxony.
@@ -243,7 +245,7 @@ def test_working_day_on_or_before_follows_the_configured_state(settings):
     settings.REMINDER_HOLIDAY_STATE = "BE"
 
     # Reformation Day is no holiday in Berlin.
-    result = reminders.working_day_on_or_before(datetime.date(2024, 10, 31))
+    result = working_day_on_or_before(datetime.date(2024, 10, 31))
 
     assert result == datetime.date(2024, 10, 31)
 
@@ -291,7 +293,7 @@ def test_send_due_reminders_done_after_seven_day_reminder_sends_nothing_more(
         (
             "2024-04-09 08:00",
             "Max Member <member@saxocell.test>",
-            "[SaxoCell] Cluster strategy: due in 7 days",
+            "[SaxoCell] Cluster strategy: in 7 days",
         )
     ]
     assert later == []
@@ -314,21 +316,21 @@ def test_send_due_reminders_date_moved_after_reminders_went_out(
 
     to, carla = "Max Member <member@saxocell.test>", "Carla Coordinator <coordinator@saxocell.test>"
     assert before_move == [
-        ("2024-03-19 08:00", to, "[SaxoCell] Cluster strategy: due in 28 days"),
-        ("2024-04-02 08:00", to, "[SaxoCell] Cluster strategy: due in 14 days"),
-        ("2024-04-09 08:00", to, "[SaxoCell] Cluster strategy: due in 7 days"),
+        ("2024-03-19 08:00", to, "[SaxoCell] Cluster strategy: in 28 days"),
+        ("2024-04-02 08:00", to, "[SaxoCell] Cluster strategy: in 14 days"),
+        ("2024-04-09 08:00", to, "[SaxoCell] Cluster strategy: in 7 days"),
     ]
     # The 14-day reminder for the new date fell on 16 April: the date-changed email stands
     # for the ones already due, reminders then count from 30 April.
     assert after_move == [
-        ("2024-04-10 07:59", to, "[SaxoCell] Cluster strategy: date changed"),
-        ("2024-04-16 08:00", to, "[SaxoCell] Cluster strategy: due in 14 days"),
-        ("2024-04-23 08:00", to, "[SaxoCell] Cluster strategy: due in 7 days"),
-        ("2024-04-26 08:00", to, "[SaxoCell] Cluster strategy: due in 4 days"),
-        ("2024-04-29 08:00", to, "[SaxoCell] Cluster strategy: due tomorrow"),
-        ("2024-04-30 08:00", to, "[SaxoCell] Cluster strategy: due today"),
-        ("2024-05-02 08:00", carla, "[SaxoCell] Cluster strategy: overdue"),
-        ("2024-05-02 08:00", to, "[SaxoCell] Cluster strategy: overdue"),
+        ("2024-04-10 07:59", to, "[SaxoCell] Cluster strategy: date changed, in 20 days"),
+        ("2024-04-16 08:00", to, "[SaxoCell] Cluster strategy: in 14 days"),
+        ("2024-04-23 08:00", to, "[SaxoCell] Cluster strategy: in 7 days"),
+        ("2024-04-26 08:00", to, "[SaxoCell] Cluster strategy: in 4 days"),
+        ("2024-04-29 08:00", to, "[SaxoCell] Cluster strategy: tomorrow"),
+        ("2024-04-30 08:00", to, "[SaxoCell] Cluster strategy: today"),
+        ("2024-05-02 08:00", carla, "[SaxoCell] Cluster strategy: 2 days overdue"),
+        ("2024-05-02 08:00", to, "[SaxoCell] Cluster strategy: 2 days overdue"),
     ]
 
 
@@ -354,7 +356,7 @@ def test_send_due_reminders_window_confirmed_announces_the_day_once(
         (
             "2024-03-01 07:59",
             "Max Member <member@saxocell.test>",
-            "[SaxoCell] On-site visit: date changed",
+            "[SaxoCell] On-site visit: date changed, in 103 days",
         )
     ]
     assert "Date: 12 June 2024\n" in body.replace("\r\n", "\n")
@@ -373,7 +375,7 @@ def test_send_due_reminders_catch_up_sends_only_the_newest_and_records_missed(
         Reminder.objects.filter(milestone=milestone).values_list("kind", "lead_days", "state")
     )
     assert sent(mail.outbox) == [
-        ("Max Member <member@saxocell.test>", "[SaxoCell] Cluster strategy: due in 5 days")
+        ("Max Member <member@saxocell.test>", "[SaxoCell] Cluster strategy: in 5 days")
     ]
     assert (str(summary), str(again)) == (
         "sent 1, failed 0, skipped 0, missed 2",
@@ -444,8 +446,8 @@ def test_send_due_reminders_programme_schedule_replaces_the_default(
 
     to = "Max Member <member@saxocell.test>"
     assert emails == [
-        ("2024-04-05 08:00", to, "[SaxoCell] Cluster strategy: due in 11 days"),
-        ("2024-04-12 08:00", to, "[SaxoCell] Cluster strategy: due in 4 days"),
+        ("2024-04-05 08:00", to, "[SaxoCell] Cluster strategy: in 11 days"),
+        ("2024-04-12 08:00", to, "[SaxoCell] Cluster strategy: in 4 days"),
     ]
     assert schedule.lead_days == "10, 2"
 
@@ -465,7 +467,7 @@ def test_send_due_reminders_dry_run_changes_nothing(mailoutbox_empty, make_miles
     created_early(make_milestone, lead=member, starts_on=datetime.date(2024, 4, 16))
 
     with time_machine.travel(berlin(2024, 4, 11, 9, 30), tick=False):
-        summary = reminders.send_due_reminders(now=timezone.now(), dry_run=True)
+        summary = send_due_reminders(now=timezone.now(), dry_run=True)
 
     assert str(summary) == "dry run, would have: sent 1, failed 0, skipped 0, missed 2"
     assert mail.outbox == []
@@ -511,7 +513,7 @@ def test_due_reminders_query_count_does_not_grow_with_milestones(
 
     # Schedules; near milestones with their people, coordinators and ledger; moved milestones.
     with django_assert_num_queries(6):
-        due = list(reminders.due_reminders(now=berlin(2024, 3, 26)))
+        due = list(due_reminders(now=berlin(2024, 3, 26)))
 
     assert len(due) == count * 2 * 3
 
@@ -543,23 +545,23 @@ def test_send_due_reminders_digest_waits_for_the_next_morning(
     # Created late, the strategy's 28-day reminder catches up in the first digest round:
     # Tuesday, as Easter Monday is a holiday.
     assert walk_until_move == [
-        ("2024-04-02 08:00", to, "[SaxoCell] Cluster strategy: due in 15 days"),
-        ("2024-04-03 08:00", to, "[SaxoCell] Cluster strategy: due in 14 days"),
+        ("2024-04-02 08:00", to, "[SaxoCell] Cluster strategy: in 15 days"),
+        ("2024-04-03 08:00", to, "[SaxoCell] Cluster strategy: in 14 days"),
     ]
     # The change at 15:00 waits for Wednesday's digest, beside that day's 7-day reminder.
     assert after_move == [("2024-04-10 08:00", to, "Your reminders: 2 milestones")]
     assert [line for line in mail.outbox[-1].body.splitlines() if "(SaxoCell)" in line] == [
-        "Jury meeting (SaxoCell): date changed",
-        "Cluster strategy (SaxoCell): due in 7 days",
+        "Jury meeting (SaxoCell): date changed, in 62 days",
+        "Cluster strategy (SaxoCell): in 7 days",
     ]
 
 
 def test_next_digest_moment_is_this_round_or_the_next_working_morning():
     moments = [
-        reminders.next_digest_moment(berlin(2024, 4, 10, 7, 0), BERLIN),
-        reminders.next_digest_moment(berlin(2024, 4, 10, 8, 30), BERLIN),
-        reminders.next_digest_moment(berlin(2024, 4, 10, 15, 0), BERLIN),
-        reminders.next_digest_moment(berlin(2024, 4, 12, 15, 0), BERLIN),
+        next_digest_moment(berlin(2024, 4, 10, 7, 0), BERLIN),
+        next_digest_moment(berlin(2024, 4, 10, 8, 30), BERLIN),
+        next_digest_moment(berlin(2024, 4, 10, 15, 0), BERLIN),
+        next_digest_moment(berlin(2024, 4, 12, 15, 0), BERLIN),
     ]
 
     assert moments == [
@@ -588,6 +590,6 @@ def test_send_due_reminders_date_moved_far_away_is_still_announced(
         (
             "2024-04-03 07:59",
             "Max Member <member@saxocell.test>",
-            "[SaxoCell] Cluster strategy: date changed",
+            "[SaxoCell] Cluster strategy: date changed, in 251 days",
         )
     ]

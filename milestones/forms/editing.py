@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from milestones import plan, reminders, services
+from milestones import plan, services
 from milestones.forms.dates import DateFieldsMixin, add_model_errors
 from milestones.models import (
     DEFAULT_LEAD_DAYS,
@@ -21,6 +21,7 @@ from milestones.models import (
     Status,
     parse_lead_days,
 )
+from milestones.reminders.planning import lead_days_of_programme, set_lead_days
 
 
 class MilestoneForm(DateFieldsMixin):
@@ -216,7 +217,7 @@ class ReminderScheduleForm(forms.Form):
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.programme = programme
-        current = reminders.lead_days_of_programme(programme=programme)
+        current = lead_days_of_programme(programme=programme)
         for kind, label in Kind.choices:
             self.fields[kind] = forms.CharField(
                 label=label,
@@ -241,7 +242,7 @@ class ReminderScheduleForm(forms.Form):
         return cleaned
 
     def save(self):
-        reminders.set_lead_days(
+        set_lead_days(
             programme=self.programme,
             lead_days_by_kind={kind: self.cleaned_data[kind] for kind in Kind.values},
         )

@@ -14,11 +14,13 @@ from django.utils.encoding import punycode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from milestones import dates, ical
+from milestones import dates, ical, timeline
 from milestones.models import Milestone, Person, ReminderKind
 
 UNSUBSCRIBE_SALT = "milestones.reminders.unsubscribe"
 
+
+EXTENSIONS = ("txt", "html")
 
 # Where the items go in a rendered frame: random, so that no name or title can contain it.
 ITEMS_MARKER = f"items-{secrets.token_hex(16)}"
@@ -40,6 +42,12 @@ def person_from_unsubscribe_token(token):
     return Person.objects.filter(pk=data.get("person"), email=data.get("email")).first()
 
 
+def header_text(text):
+    """Text for an email header: without control characters (as feeds strip them), on one
+    line. Email headers carry no line breaks, and a BEL or ESC has no business there."""
+    return " ".join(ical.CONTROL_CHARACTERS.sub("", str(text or "")).split())
+
+
 def _address(name, email):
     # formataddr quotes commas and quotes; line breaks it leaves alone, so they go first. It
     # takes ASCII addresses only: a domain such as bücher.example goes as its punycode (an
@@ -47,34 +55,19 @@ def _address(name, email):
     local, at, domain = email.rpartition("@")
     if at and not domain.isascii():
         email = f"{local}@{punycode(domain)}"
-    return formataddr((" ".join((name or "").split()), email))
+    return formataddr((header_text(name), email))
 
 
-def _countdown(milestone, kind, today):
-    if kind == ReminderKind.OVERDUE:
-        return _("overdue")
+def _countdown(milestone, kind, *, now, tz):
+    """The pages' count-down of the milestone; a date-change email says so first."""
+    words = timeline.countdown(
+        milestone,
+        today=now.astimezone(tz).date(),
+        passed=timeline.cut_off_passed(milestone.when, now=now, tz=tz),
+    )
     if kind == ReminderKind.DATE_CHANGED:
-        return _("date changed")
-    days = (milestone.starts_on - today).days
-    if milestone.is_tentative:
-        if days == 0:
-            return _("window opens today")
-        if days == 1:
-            return _("window opens tomorrow")
-        return ngettext("window opens in %(days)d day", "window opens in %(days)d days", days) % {
-            "days": days
-        }
-    if milestone.is_deadline:
-        if days == 0:
-            return _("due today")
-        if days == 1:
-            return _("due tomorrow")
-        return ngettext("due in %(days)d day", "due in %(days)d days", days) % {"days": days}
-    if days == 0:
-        return _("today")
-    if days == 1:
-        return _("tomorrow")
-    return ngettext("in %(days)d day", "in %(days)d days", days) % {"days": days}
+        return f"{_('date changed')}, {words}"
+    return words
 
 
 class MessageParts:
@@ -118,10 +111,8 @@ class MessageParts:
 
     def event_file(self, milestone, *, language):
         """The milestone's .ics file; the key holds every field, the cluster and the lead."""
-        lead_name = getattr(milestone, "lead_name", ical.UNKNOWN)
-        if lead_name is ical.UNKNOWN:
-            lead = milestone.lead
-            lead_name = lead.name if lead else None
+        lead = milestone.lead
+        lead_name = lead.name if lead else None
         key = (
             "event",
             language,
@@ -143,6 +134,72 @@ def language_of(person):
     return person.language or settings.LANGUAGE_CODE
 
 
+def _items(reminders, *, now):
+    items = []
+    for reminder in reminders:
+        milestone = reminder.milestone
+        tz = dates.zone(milestone.cluster.programme.time_zone)
+        items.append(
+            {
+                "milestone": milestone,
+                "cluster": milestone.cluster,
+                "kind": reminder.kind,
+                "countdown": _countdown(milestone, reminder.kind, now=now, tz=tz),
+                "when": dates.describe(milestone.when),
+                "url": ical.milestone_url(milestone),
+            }
+        )
+    return items
+
+
+def _subject(items):
+    if len(items) == 1:
+        item = items[0]
+        return f"[{item['cluster'].name}] {item['milestone'].title}: {item['countdown']}"
+    count = len({item["milestone"].pk for item in items})
+    return ngettext(
+        "Your reminders: %(count)d milestone", "Your reminders: %(count)d milestones", count
+    ) % {"count": count}
+
+
+def _frame(person, *, parts, is_digest):
+    """What the email around the items shows: greeting, footer links."""
+    return {
+        "greeting_name": person.name or person.email,
+        "is_digest": is_digest,
+        "preferences_url": parts.get(
+            ("preferences",),
+            lambda: settings.SITE_URL + reverse("milestones:reminder_preferences"),
+        ),
+        "unsubscribe_url": parts.get(
+            ("unsubscribe", person.pk, person.email),
+            lambda: (
+                settings.SITE_URL
+                + reverse("milestones:unsubscribe", args=[unsubscribe_token(person)])
+            ),
+        ),
+    }
+
+
+def _body(extension, items, *, frame, parts):
+    head, tail = parts.frame(f"milestones/email/reminder.{extension}", **frame)
+    shown = [
+        parts.item(
+            f"milestones/email/reminder_item.{extension}",
+            title=item["milestone"].title,
+            cluster_name=item["cluster"].name,
+            countdown=item["countdown"],
+            kind=item["kind"],
+            when=item["when"],
+            is_tentative=item["milestone"].is_tentative,
+            location=item["milestone"].location,
+            url=item["url"],
+        )
+        for item in items
+    ]
+    return "".join([head, *shown, tail])
+
+
 def build_message(*, person, reminders, now, parts=None):
     """One email to one person: a single reminder, or their digest of several.
 
@@ -151,72 +208,17 @@ def build_message(*, person, reminders, now, parts=None):
     parts = parts or MessageParts()
     language = language_of(person)
     with translation.override(language):
-        items = []
-        for reminder in reminders:
-            milestone = reminder.milestone
-            tz = dates.zone(milestone.cluster.programme.time_zone)
-            items.append(
-                {
-                    "milestone": milestone,
-                    "cluster": milestone.cluster,
-                    "kind": reminder.kind,
-                    "countdown": _countdown(milestone, reminder.kind, now.astimezone(tz).date()),
-                    "when": dates.describe(milestone.when),
-                    "url": ical.milestone_url(milestone),
-                }
-            )
-        if len(items) == 1:
-            item = items[0]
-            subject = f"[{item['cluster'].name}] {item['milestone'].title}: {item['countdown']}"
-        else:
-            count = len({item["milestone"].pk for item in items})
-            subject = ngettext(
-                "Your reminders: %(count)d milestone",
-                "Your reminders: %(count)d milestones",
-                count,
-            ) % {"count": count}
-        unsubscribe_url = parts.get(
-            ("unsubscribe", person.pk, person.email),
-            lambda: (
-                settings.SITE_URL
-                + reverse("milestones:unsubscribe", args=[unsubscribe_token(person)])
-            ),
-        )
-        frame = {
-            "greeting_name": person.name or person.email,
-            "is_digest": len(items) > 1,
-            "preferences_url": parts.get(
-                ("preferences",),
-                lambda: settings.SITE_URL + reverse("milestones:reminder_preferences"),
-            ),
-            "unsubscribe_url": unsubscribe_url,
-        }
-        bodies = []
-        for extension in ("txt", "html"):
-            head, tail = parts.frame(f"milestones/email/reminder.{extension}", **frame)
-            shown = [
-                parts.item(
-                    f"milestones/email/reminder_item.{extension}",
-                    title=item["milestone"].title,
-                    cluster_name=item["cluster"].name,
-                    countdown=item["countdown"],
-                    kind=item["kind"],
-                    when=item["when"],
-                    is_tentative=item["milestone"].is_tentative,
-                    location=item["milestone"].location,
-                    url=item["url"],
-                )
-                for item in items
-            ]
-            bodies.append("".join([head, *shown, tail]))
-        text, html = bodies
+        items = _items(reminders, now=now)
+        frame = _frame(person, parts=parts, is_digest=len(items) > 1)
+        text, html = (_body(extension, items, frame=frame, parts=parts) for extension in EXTENSIONS)
+        subject = _subject(items)
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
+        subject=header_text(subject),
         body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=header_text(settings.DEFAULT_FROM_EMAIL),
         to=[_address(person.name, person.email)],
         headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe": f"<{frame['unsubscribe_url']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",
             "X-Auto-Response-Suppress": "All",
@@ -225,12 +227,7 @@ def build_message(*, person, reminders, now, parts=None):
         },
     )
     message.attach_alternative(html, "text/html")
-    attached = set()
-    for item in items:
-        milestone = item["milestone"]
-        if milestone.pk in attached:
-            continue
-        attached.add(milestone.pk)
+    for milestone in {item["milestone"].pk: item["milestone"] for item in items}.values():
         message.attach(
             f"milestone-{milestone.pk}.ics",
             parts.event_file(milestone, language=language),

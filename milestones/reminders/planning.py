@@ -105,20 +105,10 @@ class Due:
         )
 
 
-def _milestones_to_look_at(*, now, schedules):
-    """Open milestones that may need a reminder now, found through the start-day index."""
-    longest_lead = max(
-        [days for all_days in DEFAULT_LEAD_DAYS.values() for days in all_days]
-        + [days for all_days in schedules.values() for days in all_days]
-        + [0]
-    )
-    # A day's margin either side: the programme's zone may be a day off from UTC.
-    looking_back = OVERDUE_CATCH_UP_DAYS + HOLIDAY_SLACK_DAYS + 1
-    earliest = (now - datetime.timedelta(days=looking_back)).date()
-    # And the longest lead time's reminder may be moved back over a long weekend (Easter)
-    # to a day before its lead time: the milestone is looked at from then on.
-    latest = (now + datetime.timedelta(days=longest_lead + HOLIDAY_SLACK_DAYS + 1)).date()
-    related = (
+def _open_milestones_with_people():
+    """Open milestones with all that planning their reminders reads: the people responsible,
+    the cluster's coordinators and the ledger's rows."""
+    return (
         Milestone.objects.open()
         .select_related("cluster__programme")
         .prefetch_related(
@@ -140,6 +130,22 @@ def _milestones_to_look_at(*, now, schedules):
         )
         .order_by("pk")
     )
+
+
+def _milestones_to_look_at(*, now, schedules):
+    """Open milestones that may need a reminder now, found through the start-day index."""
+    longest_lead = max(
+        [days for all_days in DEFAULT_LEAD_DAYS.values() for days in all_days]
+        + [days for all_days in schedules.values() for days in all_days]
+        + [0]
+    )
+    # A day's margin either side: the programme's zone may be a day off from UTC.
+    looking_back = OVERDUE_CATCH_UP_DAYS + HOLIDAY_SLACK_DAYS + 1
+    earliest = (now - datetime.timedelta(days=looking_back)).date()
+    # And the longest lead time's reminder may be moved back over a long weekend (Easter)
+    # to a day before its lead time: the milestone is looked at from then on.
+    latest = (now + datetime.timedelta(days=longest_lead + HOLIDAY_SLACK_DAYS + 1)).date()
+    related = _open_milestones_with_people()
     near = related.filter(
         starts_on__gte=earliest - datetime.timedelta(days=LONGEST_WINDOW_DAYS),
         starts_on__lte=latest,
@@ -162,80 +168,120 @@ def wants_reminders(person):
     return person.is_active and person.reminder_mode != ReminderMode.OFF
 
 
-def _due_for_milestone(milestone, *, now, schedules):
-    tz = dates.zone(milestone.cluster.programme.time_zone)
-    today = now.astimezone(tz).date()
-    version = milestone.date_version
-    existing = {
-        (row.person_id, row.kind, row.lead_days)
-        for row in milestone.reminders.all()
-        if row.date_version == version
-    }
-    responsible = [r.person for r in milestone.responsibilities.all() if r.person.is_active]
-    last_day = milestone.ends_on or milestone.starts_on
-    due = []
+def _state_for(person):
+    return ReminderState.PENDING if wants_reminders(person) else ReminderState.SKIPPED
 
-    # A moved or confirmed date: one email saying so, which also stands for the reminders
-    # already due for the new date.
-    announce_change = (
-        version > 0
+
+def _date_change_due(milestone, *, now, today, existing, responsible):
+    """A moved or confirmed date: one email saying so, which also stands for the reminders
+    already due for the new date."""
+    last_day = milestone.ends_on or milestone.starts_on
+    announce = (
+        milestone.date_version > 0
         and last_day >= today
         and milestone.updated_at >= now - datetime.timedelta(days=DATE_CHANGE_NOTICE_DAYS)
         and not any(kind == ReminderKind.DATE_CHANGED for _person, kind, _lead in existing)
     )
-    if announce_change:
-        for person in responsible:
-            state = ReminderState.PENDING if wants_reminders(person) else ReminderState.SKIPPED
-            due.append(Due(milestone, person, ReminderKind.DATE_CHANGED, 0, now, state))
+    if not announce:
+        return []
+    return [
+        Due(milestone, person, ReminderKind.DATE_CHANGED, 0, now, _state_for(person))
+        for person in responsible
+    ]
 
-    # Before the date: reminders count from the (first) day, a window's too. A meeting that
-    # has begun, or a deadline whose cut-off has passed, is "today" no longer.
+
+def _before_schedule(milestone, *, now, today, tz, schedules):
+    """The lead times whose moment has come, (lead, send day, moment), furthest first; []
+    when none is to go now. A meeting that has begun, or a deadline whose cut-off has
+    passed, is "today" no longer."""
     anchor = milestone.starts_on
-    if today <= anchor and not milestone.when.has_begun(now=now, tz=tz):
-        schedule = []
-        for lead in sorted(lead_days_for(milestone, schedules), reverse=True):
-            send_day = working_day_on_or_before(anchor - datetime.timedelta(days=lead))
-            schedule.append((lead, send_day, send_moment(send_day, tz)))
-        candidates = [entry for entry in schedule if entry[2] <= now]
-        # A late reminder waits when a newer one is due later today: one email, not two.
-        later_today = any(day == today and moment > now for _lead, day, moment in schedule)
-        if candidates and not (candidates[-1][1] < today and later_today):
-            newest_lead, newest_day, _moment = candidates[-1]
-            for person in responsible:
-                if (person.pk, ReminderKind.BEFORE, newest_lead) in existing:
-                    continue
-                for lead, send_day, moment in candidates:
-                    if (person.pk, ReminderKind.BEFORE, lead) in existing:
-                        continue
-                    if not wants_reminders(person) or announce_change:
-                        state = ReminderState.SKIPPED
-                    elif lead == newest_lead:
-                        state = ReminderState.PENDING
-                    elif send_day == newest_day or moment < milestone.created_at:
-                        # Two lead times moved onto the same working day go out as one email;
-                        # and nobody missed what was due before the milestone existed.
-                        state = ReminderState.SKIPPED
-                    else:
-                        state = ReminderState.MISSED
-                    due.append(Due(milestone, person, ReminderKind.BEFORE, lead, moment, state))
+    if today > anchor or milestone.when.has_begun(now=now, tz=tz):
+        return []
+    schedule = []
+    for lead in sorted(lead_days_for(milestone, schedules), reverse=True):
+        send_day = working_day_on_or_before(anchor - datetime.timedelta(days=lead))
+        schedule.append((lead, send_day, send_moment(send_day, tz)))
+    candidates = [entry for entry in schedule if entry[2] <= now]
+    # A late reminder waits when a newer one is due later today: one email, not two.
+    later_today = any(day == today and moment > now for _lead, day, moment in schedule)
+    if candidates and candidates[-1][1] < today and later_today:
+        return []
+    return candidates
 
-    # A deadline not done by the day after: the lead and the cluster's coordinators.
-    if milestone.is_deadline:
-        moment = send_moment(working_day_after(last_day), tz)
-        if moment <= now and today <= last_day + datetime.timedelta(days=OVERDUE_CATCH_UP_DAYS):
-            recipients = {}
-            lead = milestone.lead
-            if lead is not None and lead.is_active:
-                recipients[lead.pk] = lead
-            for membership in milestone.cluster.coordinator_memberships:
-                if membership.person.is_active:
-                    recipients.setdefault(membership.person_id, membership.person)
-            for person in recipients.values():
-                if (person.pk, ReminderKind.OVERDUE, 0) in existing:
-                    continue
-                state = ReminderState.PENDING if wants_reminders(person) else ReminderState.SKIPPED
-                due.append(Due(milestone, person, ReminderKind.OVERDUE, 0, moment, state))
 
+def _before_due(milestone, candidates, *, existing, responsible, announced):
+    """Reminders before the date, counted from its (first) day, a window's too: the newest
+    lead time pending, the older ones missed (or skipped)."""
+    if not candidates:
+        return []
+    newest_lead, newest_day, _moment = candidates[-1]
+    due = []
+    for person in responsible:
+        if (person.pk, ReminderKind.BEFORE, newest_lead) in existing:
+            continue
+        for lead, send_day, moment in candidates:
+            if (person.pk, ReminderKind.BEFORE, lead) in existing:
+                continue
+            if not wants_reminders(person) or announced:
+                state = ReminderState.SKIPPED
+            elif lead == newest_lead:
+                state = ReminderState.PENDING
+            elif send_day == newest_day or moment < milestone.created_at:
+                # Two lead times moved onto the same working day go out as one email; and
+                # nobody missed what was due before the milestone existed.
+                state = ReminderState.SKIPPED
+            else:
+                state = ReminderState.MISSED
+            due.append(Due(milestone, person, ReminderKind.BEFORE, lead, moment, state))
+    return due
+
+
+def _overdue_due(milestone, *, now, today, tz, existing):
+    """A deadline not done by the day after: its lead and the cluster's coordinators."""
+    if not milestone.is_deadline:
+        return []
+    last_day = milestone.ends_on or milestone.starts_on
+    moment = send_moment(working_day_after(last_day), tz)
+    if moment > now or today > last_day + datetime.timedelta(days=OVERDUE_CATCH_UP_DAYS):
+        return []
+    recipients = {}
+    lead = milestone.lead
+    if lead is not None and lead.is_active:
+        recipients[lead.pk] = lead
+    for membership in milestone.cluster.coordinator_memberships:
+        if membership.person.is_active:
+            recipients.setdefault(membership.person_id, membership.person)
+    return [
+        Due(milestone, person, ReminderKind.OVERDUE, 0, moment, _state_for(person))
+        for person in recipients.values()
+        if (person.pk, ReminderKind.OVERDUE, 0) not in existing
+    ]
+
+
+def _due_for_milestone(milestone, *, now, schedules):
+    tz = dates.zone(milestone.cluster.programme.time_zone)
+    today = now.astimezone(tz).date()
+    existing = {
+        (row.person_id, row.kind, row.lead_days)
+        for row in milestone.reminders.all()
+        if row.date_version == milestone.date_version
+    }
+    responsible = [r.person for r in milestone.responsibilities.all() if r.person.is_active]
+    changed = _date_change_due(
+        milestone, now=now, today=today, existing=existing, responsible=responsible
+    )
+    candidates = _before_schedule(milestone, now=now, today=today, tz=tz, schedules=schedules)
+    due = [
+        *changed,
+        *_before_due(
+            milestone,
+            candidates,
+            existing=existing,
+            responsible=responsible,
+            announced=bool(changed),
+        ),
+        *_overdue_due(milestone, now=now, today=today, tz=tz, existing=existing),
+    ]
     # One email a day for a digest: what falls due at another hour waits for the next one.
     digest_moment = None
     for index, item in enumerate(due):

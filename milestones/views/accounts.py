@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView, UpdateView
 
-from milestones import reminders, services
+from milestones import services
 from milestones.forms.accounts import AccountForm, ReminderPreferencesForm, login_name
-from milestones.models import Language, ReminderMode
+from milestones.models import Language, Person, ReminderMode
+from milestones.reminders.messages import person_from_unsubscribe_token
+from milestones.reminders.sending import leads_of_open_milestones
 from milestones.views.common import PersonMixin
 
 
@@ -110,7 +112,7 @@ class ReminderPreferencesView(LoginRequiredMixin, UpdateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            led=reminders.leads_of_open_milestones(self.request.user).select_related("cluster"),
+            led=leads_of_open_milestones(self.request.user).select_related("cluster"),
             **kwargs,
         )
 
@@ -136,10 +138,10 @@ class UnsubscribeView(TemplateView):
     template_name = "milestones/reminder_unsubscribe.html"
 
     def get_context_data(self, **kwargs):
-        person = reminders.person_from_unsubscribe_token(self.kwargs["token"])
+        person = person_from_unsubscribe_token(self.kwargs["token"])
         led = []
         if person is not None:
-            led = reminders.leads_of_open_milestones(person).select_related("cluster")
+            led = leads_of_open_milestones(person).select_related("cluster")
         return super().get_context_data(person=person, led=led, **kwargs)
 
     def post(self, request, *args, **kwargs):

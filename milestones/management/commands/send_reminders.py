@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
-from milestones.reminders import Summary, send_due_reminders
+from milestones.reminders.sending import Summary, send_due_reminders
 
 logger = logging.getLogger("milestones.reminders")
 
@@ -24,8 +24,9 @@ def parse_moment(text):
 
 class Command(BaseCommand):
     help = (
-        "Send the reminder emails that are due. Safe to run anywhere, any number of times, "
-        "on several machines at once."
+        "Send the reminder emails that are due. Safe to run any number of times at once: on "
+        "PostgreSQL on several machines side by side; on SQLite one round runs at a time and "
+        "another waits for it."
     )
 
     def add_arguments(self, parser):
@@ -58,6 +59,9 @@ class Command(BaseCommand):
             if summary.failed:
                 raise SystemExit(1)
             return
+        self.loop(dry_run=dry_run, interval=interval)
+
+    def loop(self, *, dry_run, interval):
         # SIGTERM (docker stop) and SIGINT end the loop after the round under way: each email
         # of it is sent and recorded, and its summary line printed.
         stopping = threading.Event()
