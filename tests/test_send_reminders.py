@@ -21,7 +21,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from milestones import ical, services
+from milestones import ical
 from milestones.models import (
     Cluster,
     Kind,

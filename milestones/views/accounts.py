@@ -17,7 +17,7 @@ from django.views.generic import TemplateView, UpdateView
 
 from milestones import services
 from milestones.forms.accounts import AccountForm, ReminderPreferencesForm, login_name
-from milestones.models import Language, Person, ReminderMode
+from milestones.models import Language, ReminderMode
 from milestones.reminders.messages import person_from_unsubscribe_token
 from milestones.reminders.sending import leads_of_open_milestones
 from milestones.views.common import PersonMixin
