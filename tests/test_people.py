@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from milestones import feeds, people
 from milestones.models import FeedScope, Membership, Responsibility, Role, Status
 from tests.conftest import make_person
-from tests.test_views import texts
+from tests.helpers import texts
 
 
 def role_of(person, cluster):
