@@ -22,7 +22,7 @@ from tests.conftest import PASSWORD
 from tests.helpers import MARCH_21, add_clusters, links, texts
 
 # Queries per page, the same for one milestone and for many.
-# session, person, milestones with their leads, clusters, programmes
+# session, person, milestones with their clusters and leads, clusters, programmes
 DASHBOARD_QUERIES = 5
 # session, person, cluster, milestones, memberships, the reader's roles
 CLUSTER_QUERIES = 6

@@ -14,9 +14,9 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from milestones.fragments import code_version
 from milestones.ical import CANCELLED_KEPT_FOR
 from milestones.models import Cluster, FeedScope, FeedToken, Milestone, ResponsibilityRole, Status
+from milestones.versions import code_version
 
 
 def feed_milestones(*, token, now):
