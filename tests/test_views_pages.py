@@ -102,6 +102,22 @@ def test_dashboard_deadline_of_today_is_overdue_once_its_cut_off_time_has_passed
     assert rows_at(17) == ["⚠ overdue since 08:00", "today", "⚠ overdue since 17:00"]
 
 
+def test_dashboard_deadline_of_today_past_its_cut_off_asks_no_more_queries(
+    client, coordinator, make_milestone, django_assert_num_queries
+):
+    # The programme's time zone comes with the milestone's cluster, not in a query of its own.
+    make_milestone(title="Early", starts_on=MARCH_21.date(), starts_at=datetime.time(8, 0))
+    client.force_login(coordinator)
+
+    with (
+        time_machine.travel(MARCH_21, tick=False),
+        django_assert_num_queries(DASHBOARD_QUERIES),
+    ):
+        response = client.get("/")
+
+    assert texts(response, ".due .countdown") == ["⚠ overdue since 08:00"]
+
+
 def test_dashboard_cut_off_is_in_the_time_zone_of_the_milestones_programme(
     client, programme, coordinator, make_milestone
 ):
