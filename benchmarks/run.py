@@ -181,7 +181,7 @@ def page_figures(world):
             reverse("milestones:programme", args=[world["programme"].slug]),
         ),
     }
-    # The state of a worker that has served a few requests: fragments cached and, on
+    # The state of a worker that has served a few requests: templates loaded and, on
     # PostgreSQL, the page's statements prepared and past their first plans.
     for _ in range(WARM_UP):
         for client, path in pages.values():

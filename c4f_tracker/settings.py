@@ -123,9 +123,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Pages keep rendered fragments here (milestones/fragments.py): a large programme's dashboard
-# and matrix need more than the 300 entries LocMemCache keeps by default; 10,000 fragments
-# take about 10 MB per process.
+# Django's cache; the pages render from the database at each request and keep nothing here.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://?max_entries=10000")}
 
 AUTH_USER_MODEL = "milestones.Person"

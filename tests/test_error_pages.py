@@ -7,7 +7,7 @@ from django.urls import path
 from c4f_tracker import urls
 from milestones.models import Language
 from tests.conftest import PASSWORD
-from tests.test_views import texts
+from tests.helpers import texts
 
 
 def broken(request):

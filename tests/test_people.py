@@ -10,7 +10,7 @@ from milestones import people
 from milestones.feeds.tokens import issue_feed_token
 from milestones.models import FeedScope, Membership, Responsibility, Role, Status
 from tests.conftest import make_person
-from tests.test_views import texts
+from tests.helpers import texts
 
 
 def role_of(person, cluster):

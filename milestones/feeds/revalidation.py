@@ -14,11 +14,11 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from milestones.fragments import code_version
 from milestones.ical import CANCELLED_KEPT_FOR
 from milestones.models.feeds import FeedScope, FeedToken
 from milestones.models.milestone import Milestone, ResponsibilityRole, Status
 from milestones.models.programmes import Cluster
+from milestones.versions import code_version
 
 
 def feed_milestones(*, token, now):

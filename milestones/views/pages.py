@@ -1,22 +1,17 @@
 """The pages people read: the dashboard, a cluster's timeline, a milestone."""
 
-import functools
-
-from django.db.models import Count, FilteredRelation, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, FilteredRelation, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
-from milestones import dates, fragments, plan, prepared, timeline
+from milestones import dates, plan, timeline
 from milestones.forms.accounts import InvitationForm
 from milestones.forms.editing import StatusForm
 from milestones.models import (
-    DEADLINE_KINDS,
     Cluster,
     Membership,
     Milestone,
-    Person,
     Programme,
     Reminder,
     ResponsibilityRole,
@@ -35,199 +30,81 @@ class DashboardView(PersonMixin, TemplateView):
     # page costs what it shows, and the cluster pages list everything.
     limit = 100
 
-    def get_rows(self, *, oversees):
-        """The rows shown as tuples of values, the lead joined in, no objects built.
-
-        Only the soonest are joined with their lead: an officer of a large programme sees
-        tens of thousands. A member's are found through the cluster index (a few clusters;
-        their milestones are sorted), so they are chosen first, by key alone, and joined
-        after. An officer's are found by walking the index of open milestones in date order
-        until enough of theirs are found (the first ones found are the soonest; nothing is
-        sorted), so the lead is joined as the walk goes: choosing by key first would fetch
-        each milestone a second time.
-        """
-        person = self.request.user
-        if not person.is_active:
-            return []
-        order = ("starts_on", "starts_at", "pk")
-
-        def build():
-            theirs = seen_by(person, via="cluster__", oversees=oversees)
-            chosen = Milestone.objects.open().filter(theirs)
-            if not oversees:
-                soonest = chosen.order_by(*order).values("pk")[: self.limit + 1]
-                chosen = Milestone.objects.filter(pk__in=soonest)
-            return (
-                chosen.annotate(lead_responsibility=lead_responsibility())
-                .order_by(*order)
-                .values_list(*DUE_ROW_FIELDS)[: self.limit + 1]
-            )
-
-        # The SQL depends on the person alone; compiling it again was most of the page's time.
-        return prepared.values_rows(("dashboard rows", person.pk, oversees), build)
-
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        today = timezone.localdate()
         person = self.request.user
-        # An officer's programmes with the number of their clusters; their clusters are
-        # listed on the programme's page, a page at a time, not here.
-        programmes = tuple(
-            prepared.values_rows(
-                ("dashboard programmes", person.pk),
-                lambda: (
-                    Programme.objects.filter(officers__person=person)
-                    .annotate(cluster_count=cluster_count())
-                    .order_by("name", "pk")
-                    .values_list("slug", "name", "cluster_count")
-                ),
-            )
+        # An officer's clusters are listed on the programme's page, a page at a time.
+        programmes = list(
+            Programme.objects.filter(officers__person=person)
+            .annotate(cluster_count=Count("clusters"))
+            .order_by("name", "pk")
         )
-        rows = self.get_rows(oversees=bool(programmes))
-        context["more"] = len(rows) > self.limit
-        context["limit"] = self.limit
-        person_id = person.pk
+        milestones = list(due_milestones(person, oversees=bool(programmes))[: self.limit + 1])
+        today = timezone.localdate()
         now = timezone.now()
-        shown = rows[: self.limit]
-        zones = time_zones_of_timed_deadlines(shown, today=today)
-        context["rows"] = fragments.render_joined(
-            "milestones/_due_row.html",
-            [
-                due_row(values, today=today, now=now, zones=zones, person_id=person_id)
-                for values in shown
+        return super().get_context_data(
+            rows=[
+                due_row(milestone, person=person, today=today, now=now)
+                for milestone in milestones[: self.limit]
             ],
+            more=len(milestones) > self.limit,
+            limit=self.limit,
+            clusters=Cluster.objects.joined_by(person)
+            .select_related("programme")
+            .only("slug", "name", "programme__name")
+            .order_by("name", "pk"),
+            programmes=programmes,
+            **kwargs,
         )
-        clusters = tuple(
-            prepared.values_rows(
-                ("dashboard clusters", person.pk, person.is_active),
-                lambda: (
-                    Cluster.objects.joined_by(person)
-                    .order_by("name", "pk")
-                    .values_list("slug", "name", "programme__name")
-                ),
-            )
-        )
-        context["clusters_section"] = fragments.render_each(
-            "milestones/_dashboard_clusters.html",
-            [((clusters, programmes), lambda: {"clusters": clusters, "programmes": programmes})],
-        )[0]
-        return context
 
 
-def cluster_count():
-    """A programme's number of clusters, counted in the index of clusters by programme (a
-    join and GROUP BY read each of a large programme's 1,000 clusters: 0.10 ms against
-    0.06 ms in SQLite)."""
-    return Coalesce(
-        Subquery(
-            Cluster.objects.filter(programme=OuterRef("pk"))
-            .order_by()
-            .values("programme")
-            .annotate(count=Count("pk"))
-            .values("count")
-        ),
-        0,
-    )
+def due_milestones(person, *, oversees):
+    """The open milestones the person sees, soonest first, with their cluster and the name of
+    their lead (``lead_person_id``, ``lead_name``, ``lead_email``).
 
-
-def lead_responsibility():
-    """The milestone's lead responsibility as a join (a milestone has at most one lead)."""
-    return FilteredRelation(
-        "responsibilities", condition=Q(responsibilities__role=ResponsibilityRole.LEAD)
-    )
-
-
-# Everything a dashboard row shows, so that its cached text is keyed on all of it.
-DUE_ROW_FIELDS = (
-    "pk",
-    "kind",
-    "title",
-    "starts_on",
-    "ends_on",
-    "starts_at",
-    "ends_at",
-    "is_tentative",
-    "status",
-    "cluster__slug",
-    "cluster__name",
-    "lead_responsibility__person_id",
-    "lead_responsibility__person__name",
-    "lead_responsibility__person__email",
-)
-
-
-LEAD_ID = DUE_ROW_FIELDS.index("lead_responsibility__person_id")
-DAY_ID = DUE_ROW_FIELDS.index("starts_on")
-TIME_ID = DUE_ROW_FIELDS.index("starts_at")
-TENTATIVE_ID = DUE_ROW_FIELDS.index("is_tentative")
-KIND_ID = DUE_ROW_FIELDS.index("kind")
-CLUSTER_ID = DUE_ROW_FIELDS.index("cluster__slug")
-
-
-def _is_timed_deadline_of(values, today):
-    return (
-        values[DAY_ID] == today
-        and values[TIME_ID] is not None
-        and not values[TENTATIVE_ID]
-        and values[KIND_ID] in DEADLINE_KINDS
-    )
-
-
-def time_zones_of_timed_deadlines(rows, *, today):
-    """The time zone of each cluster with a deadline of today with a cut-off time among the
-    rows, by slug: one query on such a day, none on the others."""
-    slugs = {values[CLUSTER_ID] for values in rows if _is_timed_deadline_of(values, today)}
-    if not slugs:
-        return {}
-    return dict(Cluster.objects.filter(slug__in=slugs).values_list("slug", "programme__time_zone"))
-
-
-def _cut_off_passed(values, *, today, now, zones):
-    """Whether the row is a deadline of today whose cut-off time, in its programme's time
-    zone (``zones``, by cluster slug), has passed."""
-    if not _is_timed_deadline_of(values, today):
-        return False
-    try:
-        tz = dates.zone(zones[values[CLUSTER_ID]])
-    except (KeyError, dates.UnknownTimeZone):
-        tz = timezone.get_current_timezone()
-    row = dict(zip(DUE_ROW_FIELDS, values, strict=True))
-    when = dates.When(**{name: row[name] for name in Milestone.DATE_FIELDS}, is_deadline=True)
-    return timeline.cut_off_passed(when, now=now, tz=tz)
-
-
-def due_row(values, *, today, now, zones, person_id):
-    """A dashboard row for ``fragments.render_joined``: what it depends on, how to render it.
-
-    ``values`` are the row's ``DUE_ROW_FIELDS``; besides them the row depends on the day it
-    counts from, on whether a deadline of that day is past its cut-off time, and on whether
-    the person asking leads the milestone.
+    ``oversees``: the person is an officer of a programme. The soonest of a whole programme
+    are found by walking the open milestones in date order until enough are found; the
+    database takes that plan when the rule of who sees what is a condition on the milestone's
+    cluster (``seen_by``). Written as ``visible_to``'s subquery of clusters, it sorts every
+    open milestone of the programme; for a member of a few clusters that is the better plan.
     """
-    leads = values[LEAD_ID] == person_id
-    passed = _cut_off_passed(values, today=today, now=now, zones=zones)
+    if oversees and person.is_active:
+        milestones = Milestone.objects.filter(seen_by(person, via="cluster__"))
+    else:
+        milestones = Milestone.objects.visible_to(person)
     return (
-        (values, today, passed, leads),
-        functools.partial(due_row_context, values, today=today, passed=passed, leads=leads),
-    )
-
-
-def due_row_context(values, *, today, passed, leads):
-    """The context of milestones/_due_row.html."""
-    row = dict(zip(DUE_ROW_FIELDS, values, strict=True))
-    milestone = Milestone(
-        cluster=Cluster(slug=row["cluster__slug"], name=row["cluster__name"]),
-        **{name: value for name, value in row.items() if "__" not in name},
-    )
-    lead = None
-    if row["lead_responsibility__person_id"] is not None:
-        lead = Person(
-            name=row["lead_responsibility__person__name"],
-            email=row["lead_responsibility__person__email"],
+        milestones.open()
+        .select_related("cluster__programme")
+        .only(
+            "kind",
+            "title",
+            "status",
+            *Milestone.DATE_FIELDS,
+            "cluster__slug",
+            "cluster__name",
+            "cluster__programme__time_zone",
         )
+        # A milestone has at most one lead: joined, rather than everyone responsible prefetched.
+        .annotate(
+            lead_responsibility=FilteredRelation(
+                "responsibilities", condition=Q(responsibilities__role=ResponsibilityRole.LEAD)
+            ),
+            lead_person_id=F("lead_responsibility__person_id"),
+            lead_name=F("lead_responsibility__person__name"),
+            lead_email=F("lead_responsibility__person__email"),
+        )
+        .order_by("starts_on", "starts_at", "pk")
+    )
+
+
+def due_row(milestone, *, person, today, now):
+    """A dashboard row: the milestone, how far away it is, and whether the person leads it."""
+    # Only a deadline of today turns overdue at its cut-off time; other days count in days.
+    passed = milestone.starts_on == today and timeline.cut_off_passed(
+        milestone.when, now=now, tz=milestone.time_zone() or timezone.get_current_timezone()
+    )
     return {
         "milestone": milestone,
-        "lead": lead,
-        "leads": leads,
+        "leads": milestone.lead_person_id == person.pk,
         "countdown": timeline.countdown(milestone, today=today, passed=passed),
         "overdue": timeline.is_overdue(milestone, today=today, passed=passed),
     }
@@ -256,8 +133,7 @@ class ClusterView(PersonMixin, DetailView):
             .order_by("starts_on", "starts_at", "pk")
         )
         context["milestones"] = milestones
-        context["years"] = years = timeline.by_year(milestones, today=timezone.localdate())
-        add_timeline_html(years)
+        context["years"] = timeline.by_year(milestones, today=timezone.localdate())
         context["memberships"] = memberships = list(
             Membership.objects.filter(cluster=cluster).select_related("person")
         )
@@ -268,49 +144,6 @@ class ClusterView(PersonMixin, DetailView):
         if context["can_edit"]:
             context["invitation_form"] = InvitationForm(cluster=cluster)
         return context
-
-
-def add_timeline_html(years):
-    """Give each year of the timeline its markup and style (``year["html"]``, ``["style"]``).
-
-    Both are rendered once per version of the year: what it depends on is today's place in
-    it and, for each milestone on it, its place and what its label shows.
-    """
-    inputs = [
-        (
-            year["year"],
-            year["today"],
-            year["today_is_late"],
-            year["is_past"],
-            tuple(
-                (
-                    item["left"],
-                    item["width"],
-                    item["is_past"],
-                    item["milestone"].pk,
-                    item["milestone"].title,
-                    item["milestone"].kind,
-                    item["milestone"].status,
-                    item["milestone"].date_values(),
-                )
-                for item in year["items"]
-            ),
-        )
-        for year in years
-    ]
-    for part, template_name in [
-        ("html", "milestones/_timeline_year.html"),
-        ("style", "milestones/_timeline_year_style.html"),
-    ]:
-        rendered = fragments.render_each(
-            template_name,
-            [
-                (year_inputs, functools.partial(dict, year=year))
-                for year_inputs, year in zip(inputs, years, strict=True)
-            ],
-        )
-        for year, text in zip(years, rendered, strict=True):
-            year[part] = text
 
 
 class MilestoneView(PersonMixin, DetailView):

@@ -2,7 +2,6 @@
 reminder lead times."""
 
 import csv
-import functools
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -13,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from milestones import fragments
 from milestones.forms.editing import PlanItemForm, ReminderScheduleForm
 from milestones.forms.filters import ClusterFilterForm
 from milestones.models import Cluster, Milestone, PlanItem, Programme
@@ -27,19 +25,23 @@ def officer_programme(request, slug):
     return get_object_or_404(Programme, slug=slug, officers__person=request.user)
 
 
-def programme_matrix(programme):
-    """Clusters x plan items of a programme: each cell the cluster's milestone, or None."""
-    plan_items = list(PlanItem.objects.filter(programme=programme))
-    clusters = list(Cluster.objects.filter(programme=programme))
+def matrix_rows(*, clusters, plan_items):
+    """The matrix's rows: each cluster with, in the plan's order, its milestone of each plan
+    item, or None where it has none.
+
+    Only the milestones of ``clusters`` are read: a page of the matrix costs the same in a
+    programme of any size.
+    """
     cells = {
         (milestone.cluster_id, milestone.plan_item_id): milestone
-        for milestone in Milestone.objects.filter(plan_item__programme=programme)
+        for milestone in Milestone.objects.filter(
+            cluster__in=clusters, plan_item__in=plan_items
+        ).only("cluster_id", "plan_item_id", "status", "kind", *Milestone.DATE_FIELDS)
     }
-    rows = [
+    return [
         {"cluster": cluster, "cells": [cells.get((cluster.pk, item.pk)) for item in plan_items]}
         for cluster in clusters
     ]
-    return plan_items, rows
 
 
 class ProgrammeView(PersonMixin, TemplateView):
@@ -56,12 +58,11 @@ class ProgrammeView(PersonMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         programme = officer_programme(self.request, self.kwargs["slug"])
-        plan_items = list(PlanItem.objects.filter(programme=programme))
+        plan_items = list(programme.plan_items.all())
         filter_form = ClusterFilterForm(self.request.GET)
         clusters = filter_form.filter(Cluster.objects.filter(programme=programme))
         paginator = Paginator(
-            clusters.order_by("name", "pk").values_list("pk", "slug", "name"),
-            self.clusters_per_page,
+            clusters.order_by("name", "pk").only("slug", "name"), self.clusters_per_page
         )
         page = paginator.get_page(page_number(self.request.GET.get("page")))
         return super().get_context_data(
@@ -93,55 +94,12 @@ def page_url(request, number):
     return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
-# Everything a cell of the matrix shows: its milestone's status and date (a deadline's date
-# reads differently, hence the kind).
-MATRIX_CELL_FIELDS = ("pk", "status", "kind", *Milestone.DATE_FIELDS)
-
-
-def matrix_rows(*, clusters, plan_items):
-    """The matrix's rows as HTML, each rendered once per version of what it shows.
-
-    ``clusters`` are the ``(pk, slug, name)`` of the clusters shown, and only their milestones
-    are read: a page of the matrix costs the same in a programme of any size. A row shows its
-    cluster and, in the plan's order, each plan item's milestone of the cluster or that there
-    is none. Plain values, no objects.
-    """
-    cells = {}
-    if clusters and plan_items:
-        shown = [cluster_id for cluster_id, _slug, _name in clusters]
-        for cluster_id, plan_item_id, *values in Milestone.objects.filter(
-            cluster__in=shown, plan_item__in=plan_items
-        ).values_list("cluster_id", "plan_item_id", *MATRIX_CELL_FIELDS):
-            cells[cluster_id, plan_item_id] = tuple(values)
-    rows = []
-    for cluster_id, slug, name in clusters:
-        row_cells = tuple(cells.get((cluster_id, item.pk)) for item in plan_items)
-        rows.append(
-            (
-                (slug, name, row_cells),
-                functools.partial(matrix_row_context, slug=slug, name=name, cells=row_cells),
-            )
-        )
-    return fragments.render_each("milestones/_matrix_row.html", rows)
-
-
-def matrix_row_context(*, slug, name, cells):
-    """The context of milestones/_matrix_row.html."""
-    return {
-        "cluster": Cluster(slug=slug, name=name),
-        "cells": [
-            None
-            if values is None
-            else Milestone(**dict(zip(MATRIX_CELL_FIELDS, values, strict=True)))
-            for values in cells
-        ],
-    }
-
-
 class ProgrammeCsvView(PersonMixin, View):
     def get(self, request, *args, **kwargs):
         programme = officer_programme(request, kwargs["slug"])
-        plan_items, rows = programme_matrix(programme)
+        plan_items = list(programme.plan_items.all())
+        clusters = Cluster.objects.filter(programme=programme).order_by("name", "pk").only("name")
+        rows = matrix_rows(clusters=list(clusters), plan_items=plan_items)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{programme.slug}-matrix.csv"'
         writer = csv.writer(response)
