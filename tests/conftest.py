@@ -21,6 +21,7 @@ from milestones.models import (
     ResponsibilityRole,
     Role,
 )
+from tests.smtp_server import LoopbackSMTPServer
 
 PASSWORD = "a-test-password-9"
 
@@ -123,3 +124,25 @@ def make_milestone(cluster):
         return milestone
 
     return make
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on loopback (tests/smtp_server.py) that Django's email goes to."""
+    server = LoopbackSMTPServer()
+    use_smtp(settings, server.port)
+    yield server
+    server.stop()
+
+
+def use_smtp(settings, port):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 1
+    settings.SITE_URL = "https://tracker.test"
+    settings.DEFAULT_FROM_EMAIL = "C4F Tracker <tracker@c4f.test>"

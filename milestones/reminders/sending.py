@@ -241,11 +241,19 @@ def _record(rows, failure, *, now, summary):
 
 
 def _send_next(*, now, mail, summary, parts):
-    """Claim the next due email's rows, send it and record the outcome, in one transaction.
+    """Claim the next due email's rows, send it and record the outcome.
+
+    On PostgreSQL all three happen in one transaction, whose row locks make other workers
+    skip these rows while the email is under way. On SQLite a transaction holds the
+    database's one write lock, which every edit in the web UI would wait for as long as the
+    mail server takes; rounds there run one at a time (``_one_round_at_a_time``), so nobody
+    else can claim the rows, and the email goes out between a transaction that claims and
+    one that records. Either way a crash after the sending repeats that one email at most.
 
     Returns whether the round goes on: not once nothing is left, nor when the mail server
     is out (its rows stay due as they were).
     """
+    send_inside = connection.vendor != "sqlite"
     with transaction.atomic():
         rows = _claim(now=now)
         if rows is None:
@@ -253,8 +261,13 @@ def _send_next(*, now, mail, summary, parts):
         to_send = _set_aside(rows, now=now, summary=summary)
         if not to_send:
             return True
+        if send_inside:
+            failure = _deliver(to_send, now=now, mail=mail, parts=parts)
+            _record(to_send, failure, now=now, summary=summary)
+    if not send_inside:
         failure = _deliver(to_send, now=now, mail=mail, parts=parts)
-        _record(to_send, failure, now=now, summary=summary)
+        with transaction.atomic():
+            _record(to_send, failure, now=now, summary=summary)
     if failure is None:
         return True
     logger.warning("reminder to %s not sent: %s", to_send[0].person.email, failure[0])
