@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.utils import formats, timezone, translation
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 
 class UnknownTimeZone(ValueError):
@@ -108,6 +108,26 @@ def skipped_by_the_clock(day, time, tz):
     return (shown.date(), shown.time()) != (day, time)
 
 
+OUT_OF_YEARS = gettext_lazy("Give a day between the years %(earliest)d and %(latest)d.")
+
+
+def _times_the_clock_skips(starts_on, ends_on, starts_at, ends_at, tz):
+    """(field, message) for each given time that the clocks skip in ``tz`` on its day."""
+    for field, day, time in (
+        ("starts_at", starts_on, starts_at),
+        ("ends_at", ends_on or starts_on, ends_at),
+    ):
+        if time is not None and skipped_by_the_clock(day, time, tz):
+            yield (
+                field,
+                _(
+                    "The clocks in %(zone)s skip %(time)s on %(day)s, when summer time "
+                    "starts. Give a time before or after the hour they skip."
+                )
+                % {"zone": tz.key, "time": format_time(time), "day": format_day(day)},
+            )
+
+
 def validate(*, starts_on, ends_on, starts_at, ends_at, is_tentative, is_deadline, tz=None):
     """Return the errors of a date by field name (empty when the date is sound).
 
@@ -121,11 +141,7 @@ def validate(*, starts_on, ends_on, starts_at, ends_at, is_tentative, is_deadlin
 
     for field, day in (("starts_on", starts_on), ("ends_on", ends_on)):
         if day is not None and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
-            add(
-                field,
-                _("Give a day between the years %(earliest)d and %(latest)d.")
-                % {"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR},
-            )
+            add(field, OUT_OF_YEARS % {"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR})
     if errors:
         # Comparing or counting with such a day says nothing more.
         return errors
@@ -167,19 +183,8 @@ def validate(*, starts_on, ends_on, starts_at, ends_at, is_tentative, is_deadlin
     ):
         add("ends_at", _("The end time must be after the start time."))
     if tz is not None and not is_tentative and starts_on is not None:
-        for field, day, time in (
-            ("starts_at", starts_on, starts_at),
-            ("ends_at", ends_on or starts_on, ends_at),
-        ):
-            if time is not None and skipped_by_the_clock(day, time, tz):
-                add(
-                    field,
-                    _(
-                        "The clocks in %(zone)s skip %(time)s on %(day)s, when summer time "
-                        "starts. Give a time before or after the hour they skip."
-                    )
-                    % {"zone": tz.key, "time": format_time(time), "day": format_day(day)},
-                )
+        for field, message in _times_the_clock_skips(starts_on, ends_on, starts_at, ends_at, tz):
+            add(field, message)
     return errors
 
 
