@@ -38,7 +38,10 @@ def people_rows(client):
     return texts(client.get("/clusters/saxocell/"), "tr.person")
 
 
-def accept(client, path, password="a-long-new-pass-42"):
+NEW_PASSWORD = "a-long-new-pass-42"
+
+
+def accept(client, path, password=NEW_PASSWORD):
     form_page = client.get(path, follow=True)
     return client.post(
         form_page.redirect_chain[-1][0], {"new_password1": password, "new_password2": password}

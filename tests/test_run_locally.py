@@ -33,7 +33,7 @@ def run_command_of_make(port):
         check=True,
         env={k: v for k, v in os.environ.items() if k not in ("SITE_URL", "PORT")},
     ).stdout
-    return [line for line in printed.splitlines() if "runserver" in line][0]
+    return next(line for line in printed.splitlines() if "runserver" in line)
 
 
 def test_make_run_passes_the_port_to_the_server_and_the_site_address():
