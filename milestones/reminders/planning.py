@@ -224,9 +224,10 @@ def _before_schedule(milestone, *, now, today, tz, schedules):
     return candidates
 
 
-def _before_due(milestone, candidates, *, existing, responsible, announced):
+def _before_due(milestone, candidates, *, existing, responsible, announced_to):
     """Reminders before the date, counted from its (first) day, a window's too: the newest
-    lead time pending, the older ones missed (or skipped)."""
+    lead time pending, the older ones missed (or skipped). Who is told of a new date now
+    (``announced_to``) gets that one email instead."""
     if not candidates:
         return []
     newest_lead, newest_day, _moment = candidates[-1]
@@ -237,7 +238,8 @@ def _before_due(milestone, candidates, *, existing, responsible, announced):
         for lead, send_day, moment in candidates:
             if (person.pk, ReminderKind.BEFORE, lead) in existing:
                 continue
-            if not wants_reminders(person, kind=ReminderKind.BEFORE, lead_days=lead) or announced:
+            wanted = wants_reminders(person, kind=ReminderKind.BEFORE, lead_days=lead)
+            if not wanted or person.pk in announced_to:
                 state = ReminderState.SKIPPED
             elif lead == newest_lead:
                 state = ReminderState.PENDING
@@ -300,7 +302,7 @@ def _due_for_milestone(milestone, *, now, schedules):
             candidates,
             existing=existing,
             responsible=responsible,
-            announced=bool(changed),
+            announced_to={due.person.pk for due in changed if due.state == ReminderState.PENDING},
         ),
         *_overdue_due(milestone, now=now, today=today, tz=tz, existing=existing),
     ]
