@@ -4,6 +4,21 @@ import django.core.validators
 from django.db import migrations, models
 
 
+# The demo's log-ins (load_demo) had English as a default, not as their choice: they follow
+# the browser from now on, as everybody does until they choose a language.
+DEMO_LOG_INS = [
+    "officer@c4f.example",
+    "coordinator@saxocell.example",
+    "member@saxocell.example",
+    "coordinator@othercluster.example",
+]
+
+
+def demo_log_ins_have_not_chosen(apps, schema_editor):
+    Person = apps.get_model("milestones", "Person")
+    Person.objects.filter(email__in=DEMO_LOG_INS, language="en").update(language="")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -36,4 +51,5 @@ class Migration(migrations.Migration):
             name='language',
             field=models.CharField(blank=True, choices=[('de', 'German'), ('en', 'English')], default='', max_length=2, verbose_name='language'),
         ),
-    ]
+        migrations.RunPython(demo_log_ins_have_not_chosen, migrations.RunPython.noop),
+]
