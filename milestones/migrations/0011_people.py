@@ -52,4 +52,4 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, choices=[('de', 'German'), ('en', 'English')], default='', max_length=2, verbose_name='language'),
         ),
         migrations.RunPython(demo_log_ins_have_not_chosen, migrations.RunPython.noop),
-]
+    ]
