@@ -7,6 +7,7 @@ import zoneinfo
 import pytest
 import time_machine
 from django.core import mail
+from django.test import Client
 
 from milestones.models import Membership, Person, Role
 from tests.helpers import texts
@@ -215,3 +216,20 @@ def test_another_clusters_coordinator_cannot_resend_or_withdraw(client, invited,
 
     assert statuses == [404, 404]
     assert Membership.objects.filter(person=person).exists()
+
+
+def test_link_opened_before_a_resend_says_a_newer_one_was_sent(client, invited, coordinator):
+    person, path = invited
+    client.logout()
+    opened = client.get(path, follow=True).redirect_chain[-1][0]
+    coordinator_client = Client()
+    coordinator_client.force_login(coordinator)
+    coordinator_client.post(f"/clusters/saxocell/people/{person.pk}/invitation/resend/")
+
+    page = client.get(opened)
+
+    assert opened.endswith("/set-password/")
+    assert texts(page, "main p")[0] == (
+        "A newer invitation was sent to you since: use the link in the latest email, or "
+        "request a new link below."
+    )

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.signals import user_logged_out
-from django.contrib.auth.views import PasswordResetConfirmView
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN, PasswordResetConfirmView
 from django.dispatch import receiver
 from django.urls import Resolver404, resolve, reverse_lazy
 from django.utils import translation
@@ -67,7 +67,11 @@ class InvitationAcceptView(PasswordSetView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if not context["validlink"]:
-            context["dead_link"] = people.why_link_is_dead(self.user, self.kwargs.get("token", ""))
+            token = self.kwargs.get("token", "")
+            if token == self.reset_url_token:
+                # The link was opened before: its token waits in the session.
+                token = self.request.session.get(INTERNAL_RESET_SESSION_TOKEN, "")
+            context["dead_link"] = people.why_link_is_dead(self.user, token)
         return context
 
 
