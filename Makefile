@@ -19,11 +19,18 @@ $(BENCH_INSTALLED): $(INSTALLED) pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	touch $(BENCH_INSTALLED)
 
+# `make run PORT=8123` serves there; every link the app makes (feeds, emails, invitations)
+# starts with SITE_URL, which follows the port unless set. The app's own error pages, not
+# Django's debug pages (DEBUG_PAGES=False; c4f_tracker/settings.py says why).
+PORT ?= 8000
+SITE_URL ?= http://127.0.0.1:$(PORT)
+RUN_ENV := SITE_URL=$(SITE_URL) DEBUG_PAGES=$${DEBUG_PAGES:-False}
+
 run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	@echo "Serving on http://127.0.0.1:8000 (log in at http://127.0.0.1:8000/accounts/login/)"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Serving on $(SITE_URL) (log in at $(SITE_URL)/accounts/login/)"
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(INSTALLED)
 	$(BIN)/pytest

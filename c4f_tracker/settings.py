@@ -269,3 +269,13 @@ REMINDER_SEND_TIME = env.str("REMINDER_SEND_TIME", default="08:00")
 # most 6 hours), this many times in all.
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=10)
 REMINDER_RETRY_AFTER = env.int("REMINDER_RETRY_AFTER", default=300)
+
+# `make run` shows the app's own error pages (404, 403, 500), as people will see them, instead
+# of Django's debug pages, which list the URL patterns and settings: DEBUG_PAGES=False turns
+# Django's DEBUG off while everything above keeps its development values (plain HTTP, the
+# development key, no collectstatic). WhiteNoise then serves the static files from the
+# folders themselves, as runserver would.
+if not env.bool("DEBUG_PAGES", default=DEBUG):
+    DEBUG = False
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True

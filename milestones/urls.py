@@ -6,6 +6,7 @@ app_name = "milestones"
 
 urlpatterns = [
     path("", pages.DashboardView.as_view(), name="dashboard"),
+    path("my-milestones/", pages.MyMilestonesView.as_view(), name="my_milestones"),
     path("clusters/<slug:slug>/", pages.ClusterView.as_view(), name="cluster"),
     path(
         "clusters/<slug:slug>/milestones/new/",
@@ -26,6 +27,16 @@ urlpatterns = [
         "clusters/<slug:slug>/people/<int:pk>/remove/",
         editing.MembershipChangeView.as_view(action="remove"),
         name="membership_remove",
+    ),
+    path(
+        "clusters/<slug:slug>/people/<int:pk>/invitation/resend/",
+        editing.InvitationChangeView.as_view(action="resend"),
+        name="invitation_resend",
+    ),
+    path(
+        "clusters/<slug:slug>/people/<int:pk>/invitation/withdraw/",
+        editing.InvitationChangeView.as_view(action="withdraw"),
+        name="invitation_withdraw",
     ),
     path("milestones/<int:pk>/", pages.MilestoneView.as_view(), name="milestone"),
     path("milestones/<int:pk>/edit/", editing.MilestoneEditView.as_view(), name="milestone_edit"),

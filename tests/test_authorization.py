@@ -81,26 +81,27 @@ EXPECTED = {
         post="L 405 405 405 405 405 405 L",
         kwargs=lambda w: {"slug": w.cluster.slug},
     ),
+    # Who sees the cluster but may not change it is told why and whom to ask (403).
     "milestones:milestone_new": Row(
-        get="L 404 404 404 200 404 404 L",
-        post="L 404 404 404 200 404 404 L",
+        get="L 404 403 403 200 404 403 L",
+        post="L 404 403 403 200 404 403 L",
         kwargs=lambda w: {"slug": w.cluster.slug},
     ),
     "milestones:invitation_new": Row(
-        get="L 404 404 404 200 404 404 L",
-        post="L 404 404 404 200 404 404 L",
+        get="L 404 403 403 200 404 403 L",
+        post="L 404 403 403 200 404 403 L",
         kwargs=lambda w: {"slug": w.cluster.slug},
     ),
     # A coordinator changes a person's role (POST only) or removes them, after a page that
     # asks; an empty form changes no role.
     "milestones:membership_role": Row(
         get="L 405 405 405 405 405 405 L",
-        post="L 404 404 404 302 404 404 L",
+        post="L 404 403 403 302 404 403 L",
         kwargs=lambda w: {"slug": w.cluster.slug, "pk": w.people["member"].pk},
     ),
     "milestones:membership_remove": Row(
-        get="L 404 404 404 200 404 404 L",
-        post="L 404 404 404 302 404 404 L",
+        get="L 404 403 403 200 404 403 L",
+        post="L 404 403 403 302 404 403 L",
         kwargs=lambda w: {"slug": w.cluster.slug, "pk": w.people["member"].pk},
     ),
     "milestones:milestone": Row(
@@ -109,8 +110,8 @@ EXPECTED = {
         kwargs=lambda w: {"pk": w.milestone.pk},
     ),
     "milestones:milestone_edit": Row(
-        get="L 404 404 404 200 404 404 L",
-        post="L 404 404 404 200 404 404 L",
+        get="L 404 403 403 200 404 403 L",
+        post="L 404 403 403 200 404 403 L",
         kwargs=lambda w: {"pk": w.milestone.pk},
     ),
     "milestones:status": Row(
@@ -148,6 +149,22 @@ EXPECTED = {
         get="L 404 404 404 404 404 200 L",
         post="L 404 404 404 404 404 302 L",
         kwargs=lambda w: {"slug": w.programme.slug},
+    ),
+    # An invitation resent or withdrawn (POST only); the member accepted long ago, so the
+    # coordinator is told there is nothing to do.
+    "milestones:invitation_resend": Row(
+        get="L 405 405 405 405 405 405 L",
+        post="L 404 403 403 302 404 403 L",
+        kwargs=lambda w: {"slug": w.cluster.slug, "pk": w.people["member"].pk},
+    ),
+    "milestones:invitation_withdraw": Row(
+        get="L 405 405 405 405 405 405 L",
+        post="L 404 403 403 302 404 403 L",
+        kwargs=lambda w: {"slug": w.cluster.slug, "pk": w.people["member"].pk},
+    ),
+    "milestones:my_milestones": Row(
+        get="L 200 200 200 200 200 200 L",
+        post="L 405 405 405 405 405 405 L",
     ),
     "milestones:account": Row(
         get="L 200 200 200 200 200 200 L",
@@ -383,6 +400,8 @@ def test_csrf_protected_views_are_the_ones_with_forms():
         "milestones:account",
         "milestones:invitation",
         "milestones:invitation_new",
+        "milestones:invitation_resend",
+        "milestones:invitation_withdraw",
         "milestones:membership_remove",
         "milestones:membership_role",
         "milestones:milestone_edit",

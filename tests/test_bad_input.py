@@ -16,7 +16,7 @@ import pytest
 import vobject
 from bs4 import BeautifulSoup
 from django.core import mail
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import event, given
@@ -24,7 +24,6 @@ from hypothesis import strategies as st
 
 from milestones import ical
 from milestones.feeds.tokens import issue_feed_token
-from milestones.forms.accounts import invite_person
 from milestones.models import (
     FeedScope,
     Kind,
@@ -36,6 +35,7 @@ from milestones.models import (
     Responsibility,
     ResponsibilityRole,
 )
+from milestones.people import invite_person
 from milestones.reminders.messages import build_message
 
 PIECES = [
@@ -486,7 +486,6 @@ def test_feed_and_reminder_email_of_arbitrary_text_stay_sound(
         name=person_name[:200],
         role="member",
         by=member,
-        request=RequestFactory().get("/"),
     )
 
     assert_calendar_sound(feed.content)

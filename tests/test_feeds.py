@@ -423,10 +423,10 @@ def test_subscriptions_page_lists_addresses_with_dates_as_other_pages_write_them
     page = client.get(reverse("milestones:subscriptions")).content.decode()
 
     assert "<title>Calendar feeds · C4F Tracker</title>" in page
-    # In the table's own scrolling box: a phone scrolls the table, not the page.
-    assert '<div class="overflow-auto">\n  <table>' in page
-    assert "<td>1 March 2024, 08:05</td>" in page
-    assert "<td>never</td>" in page
+    # Stacked on a phone, each cell named (tests/test_phone_width.py shows it in a browser).
+    assert '<table class="stacked">' in page
+    assert '<td data-label="Created">1 March 2024, 08:05</td>' in page
+    assert '<td data-label="Last used">never</td>' in page
     assert "revoked 21 March 2024, 10:30" in page
 
 

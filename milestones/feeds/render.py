@@ -70,7 +70,7 @@ def _feed_rows(*, token, now, variants):
     milestones = feed_milestones(token=token, now=now)
     for with_cluster in variants:
         milestones = _with_rendered(
-            milestones, language=token.person.language, with_cluster=with_cluster
+            milestones, language=token.person.message_language, with_cluster=with_cluster
         )
     cached = [
         f"{_rendered_name(with_cluster)}__{part}"
@@ -147,7 +147,7 @@ def build_feed(*, token, now):
     with_cluster = variants[0]
     if token.scope == FeedScope.MINE:
         with_cluster = len({row["cluster_id"] for row in rows}) > 1
-    language = token.person.language
+    language = token.person.message_language
     texts, fresh = _event_texts(rows, language=language, with_cluster=with_cluster)
     body = ical.join_calendar(ical.new_calendar(feed_name(token)), texts)
     feed_fingerprint = token_state(token) + rows[0]["feed_fingerprint"] if rows else ""

@@ -49,7 +49,7 @@ def feed_milestones(*, token, now):
 
 def feed_name(token):
     """The calendar's name, in its person's language (not the calendar client's)."""
-    with translation.override(token.person.language):
+    with translation.override(token.person.message_language):
         return _("C4F Tracker: %(feed)s") % {"feed": token.feed_name}
 
 
@@ -108,7 +108,7 @@ def fingerprint(milestones):
 
 def token_state(token):
     # What the feed's bytes depend on beyond its milestones: its name and language.
-    state = repr((renderer_version(), token.person.language, feed_name(token)))
+    state = repr((renderer_version(), token.person.message_language, feed_name(token)))
     return hashlib.blake2b(state.encode(), digest_size=8).hexdigest() + "|"
 
 

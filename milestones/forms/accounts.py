@@ -6,20 +6,26 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import MaxLengthValidator
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from milestones import services
 from milestones.feeds.tokens import issue_feed_token
-from milestones.models import Cluster, FeedScope, FeedToken, Membership, Person, Programme, Role
+from milestones.models import (
+    Cluster,
+    FeedScope,
+    FeedToken,
+    Language,
+    Membership,
+    Person,
+    Programme,
+    ReminderKind,
+    ReminderMode,
+    Role,
+)
+from milestones.people import invite_person
 
 
 class PersonForm(forms.ModelForm):
@@ -37,6 +43,22 @@ class AccountForm(PersonForm):
     class Meta:
         model = Person
         fields = ["name", "organisation", "language"]
+
+    def __init__(self, *args, browser_language, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = dict(Language.choices)
+        self.fields["language"].choices = [
+            (
+                "",
+                _("As my browser asks (now: %(language)s)")
+                % {"language": names.get(browser_language, names[settings.LANGUAGE_CODE])},
+            ),
+            *Language.choices,
+        ]
+        self.fields["language"].help_text = _(
+            "Until you choose, pages follow your browser, and emails and calendar feeds are in "
+            "%(language)s."
+        ) % {"language": names[settings.LANGUAGE_CODE]}
 
 
 class InvitationForm(forms.Form):
@@ -56,57 +78,14 @@ class InvitationForm(forms.Form):
             raise ValidationError(_("This person is already in the cluster."))
         return email
 
-    def save(self, *, by, request):
+    def save(self, *, by):
         return invite_person(
             cluster=self.cluster,
             email=self.cleaned_data["email"],
             name=self.cleaned_data["name"],
             role=self.cleaned_data["role"],
             by=by,
-            request=request,
         )
-
-
-def invite_person(*, cluster, email, name, role, by, request):
-    """Add a person to a cluster and email them; someone new gets a link to set a password."""
-    with transaction.atomic():
-        person = Person.objects.filter(email__iexact=email).first()
-        if person is None:
-            person = Person.objects.create_user(email, None, name=name, language=by.language)
-        services.add_membership(membership=Membership(person=person, cluster=cluster, role=role))
-    if person.has_usable_password():
-        link = request.build_absolute_uri(reverse("login"))
-    else:
-        link = request.build_absolute_uri(
-            reverse(
-                "milestones:invitation",
-                kwargs={
-                    "uidb64": urlsafe_base64_encode(force_bytes(person.pk)),
-                    "token": default_token_generator.make_token(person),
-                },
-            )
-        )
-    context = {
-        "person": person,
-        "cluster": cluster,
-        "by": by,
-        "link": link,
-        "needs_password": not person.has_usable_password(),
-        "valid_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
-    }
-    # One line whatever the cluster's name holds: a line break in a header is refused by Django
-    # (and would be a header injection if it were not).
-    subject = " ".join(render_to_string("milestones/email/invitation_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("milestones/email/invitation.txt", context),
-        to=[person.email],
-    )
-    message.attach_alternative(
-        render_to_string("milestones/email/invitation.html", context), "text/html"
-    )
-    message.send()
-    return person
 
 
 class LoginForm(AuthenticationForm):
@@ -141,6 +120,11 @@ class InvitationAwarePasswordResetForm(PasswordResetForm):
 
     def get_users(self, email):
         return Person.objects.filter(email__iexact=email, is_active=True)
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        # The link goes to the site's one address (SITE_URL), whatever host the request named.
+        context["site_url"] = settings.SITE_URL
+        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class FeedTokenForm(forms.Form):
@@ -191,11 +175,86 @@ class FeedTokenForm(forms.Form):
         )
 
 
+def lead_day_label(days):
+    if days == 0:
+        return _("On the day")
+    return ngettext_lazy("%(days)s day before", "%(days)s days before", days) % {"days": days}
+
+
 class ReminderPreferencesForm(PersonForm):
+    """How a person is reminded: individual emails, a digest at their hour, or none; which
+    kinds of reminder; which of their programmes' lead times. The person's fields name what
+    they do not want, so that a lead time a programme adds later reaches them."""
+
+    digest_hour = forms.TypedChoiceField(
+        label=_("The digest comes at"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    kinds = forms.MultipleChoiceField(
+        label=_("Which reminders"),
+        choices=ReminderKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    lead_days = forms.TypedMultipleChoiceField(
+        label=_("How long before"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
     class Meta:
         model = Person
         fields = ["reminder_mode"]
         widgets = {"reminder_mode": forms.RadioSelect}
+
+    def __init__(self, *args, lead_days, **kwargs):
+        super().__init__(*args, **kwargs)
+        person = self.instance
+        self.fields["digest_hour"].choices = [
+            (
+                "",
+                _("With the individual emails, at %(time)s")
+                % {"time": settings.REMINDER_SEND_TIME},
+            ),
+            *((hour, f"{hour:02d}:00") for hour in range(24)),
+        ]
+        self.fields["lead_days"].choices = [(days, lead_day_label(days)) for days in lead_days]
+        self.initial.setdefault("digest_hour", person.digest_hour)
+        self.initial.setdefault(
+            "kinds", [kind for kind in ReminderKind.values if kind not in person.muted_kinds]
+        )
+        self.initial.setdefault(
+            "lead_days", [days for days in lead_days if days not in person.muted_days]
+        )
+        self.offered_lead_days = lead_days
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("kinds") and cleaned.get("reminder_mode") not in (
+            None,
+            ReminderMode.OFF,
+        ):
+            self.add_error("kinds", _("Choose at least one, or switch reminders off above."))
+        return cleaned
+
+    def save(self, commit=True):
+        person = self.instance
+        kinds = set(self.cleaned_data["kinds"])
+        wanted_days = set(self.cleaned_data["lead_days"])
+        # Lead times of no programme of the person now stay as they were.
+        muted_days = (person.muted_days - set(self.offered_lead_days)) | {
+            days for days in self.offered_lead_days if days not in wanted_days
+        }
+        changes = {
+            "reminder_mode": self.cleaned_data["reminder_mode"],
+            "digest_hour": self.cleaned_data["digest_hour"],
+            "muted_reminder_kinds": ",".join(k for k in ReminderKind.values if k not in kinds),
+            "muted_lead_days": ",".join(str(days) for days in sorted(muted_days, reverse=True)),
+        }
+        return services.change_person(person=person, changes=changes)
 
 
 def login_name(request, credentials=None):

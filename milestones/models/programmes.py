@@ -1,8 +1,10 @@
 """Programmes, their clusters, and the people in them with their roles."""
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -138,12 +140,27 @@ class Person(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), unique=True)
     name = models.CharField(_("name"), max_length=200)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    # Empty until the person chooses one on their account page: the pages then follow the
+    # browser (Accept-Language), and emails and feeds the site's language.
     language = models.CharField(
-        _("language"), max_length=2, choices=Language.choices, default=Language.ENGLISH
+        _("language"), max_length=2, choices=Language.choices, blank=True, default=""
     )
     reminder_mode = models.CharField(
         _("reminders"), max_length=16, choices=ReminderMode.choices, default=ReminderMode.INDIVIDUAL
     )
+    # Empty: the digest goes out with the individual emails (REMINDER_SEND_TIME).
+    digest_hour = models.PositiveSmallIntegerField(
+        _("digest hour"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(23)],
+        help_text=_("The hour of the day, in the programme's time zone, the digest goes out."),
+    )
+    # What the person does not want, so that a kind or lead time added later reaches them.
+    muted_reminder_kinds = models.CharField(
+        _("reminder kinds not wanted"), max_length=64, blank=True
+    )
+    muted_lead_days = models.CharField(_("lead times not wanted"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
         _("staff status"), default=False, help_text=_("May log into the admin site.")
@@ -178,6 +195,20 @@ class Person(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self):
         return self.name
 
+    @property
+    def message_language(self):
+        """The language of what is sent to the person (emails, feeds): the one they chose, or
+        the site's while they chose none."""
+        return self.language or settings.LANGUAGE_CODE
+
+    @property
+    def muted_kinds(self):
+        return frozenset(kind for kind in self.muted_reminder_kinds.split(",") if kind)
+
+    @property
+    def muted_days(self):
+        return frozenset(int(day) for day in self.muted_lead_days.split(",") if day.isdigit())
+
     def get_short_name(self):
         return self.name.split(" ")[0] if self.name else self.email
 
@@ -197,6 +228,9 @@ class Membership(models.Model):
         Cluster, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("cluster")
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    # When the last invitation with a link to set a password went out; pending while the
+    # person has no password (``people.invitation_pending``).
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
 
     class Meta:
         ordering = ["cluster", "role", "person"]

@@ -34,19 +34,27 @@ def working_day_after(day):
     return day
 
 
-def send_moment(day, tz):
-    """08:00 (REMINDER_SEND_TIME) on that day in that zone, right across DST changes."""
+def send_time():
+    """REMINDER_SEND_TIME (08:00) as a time of day."""
     hour, minute = (int(part) for part in settings.REMINDER_SEND_TIME.split(":"))
-    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=tz)
+    return datetime.time(hour, minute)
 
 
-def next_digest_moment(now, tz):
-    """When a digest person's reminder goes out: in this morning's round, or the next one."""
+def send_moment(day, tz, *, hour=None):
+    """08:00 (REMINDER_SEND_TIME), or the whole ``hour`` given, on that day in that zone,
+    right across DST changes."""
+    at = send_time() if hour is None else datetime.time(hour)
+    return datetime.datetime.combine(day, at, tzinfo=tz)
+
+
+def next_digest_moment(now, tz, *, hour=None):
+    """When a digest person's reminder goes out: in this round of their hour (REMINDER_SEND_TIME
+    unless they chose one), or the next one, on a working day."""
     today = now.astimezone(tz).date()
-    moment = send_moment(today, tz)
+    moment = send_moment(today, tz, hour=hour)
     if is_working_day(today) and moment <= now <= moment + DIGEST_GRACE:
         return now
     day = today if now < moment else today + datetime.timedelta(days=1)
     while not is_working_day(day):
         day += datetime.timedelta(days=1)
-    return send_moment(day, tz)
+    return send_moment(day, tz, hour=hour)

@@ -131,7 +131,7 @@ class MessageParts:
 
 def language_of(person):
     """The language of the person's emails: theirs, or the site's when they chose none."""
-    return person.language or settings.LANGUAGE_CODE
+    return person.message_language
 
 
 def _items(reminders, *, now):

@@ -164,12 +164,20 @@ def _milestones_to_look_at(*, now, schedules):
             yield milestone
 
 
-def wants_reminders(person):
-    return person.is_active and person.reminder_mode != ReminderMode.OFF
+def wants_reminders(person, *, kind=None, lead_days=0):
+    """Whether the person wants reminders at all, or (``kind``) this kind of reminder, and
+    for a reminder before the date its lead time (their settings name what they do not)."""
+    if not person.is_active or person.reminder_mode == ReminderMode.OFF:
+        return False
+    if kind is None:
+        return True
+    if kind in person.muted_kinds:
+        return False
+    return kind != ReminderKind.BEFORE or lead_days not in person.muted_days
 
 
-def _state_for(person):
-    return ReminderState.PENDING if wants_reminders(person) else ReminderState.SKIPPED
+def _state_for(person, kind):
+    return ReminderState.PENDING if wants_reminders(person, kind=kind) else ReminderState.SKIPPED
 
 
 def _date_change_due(milestone, *, now, today, existing, responsible):
@@ -185,7 +193,14 @@ def _date_change_due(milestone, *, now, today, existing, responsible):
     if not announce:
         return []
     return [
-        Due(milestone, person, ReminderKind.DATE_CHANGED, 0, now, _state_for(person))
+        Due(
+            milestone,
+            person,
+            ReminderKind.DATE_CHANGED,
+            0,
+            now,
+            _state_for(person, ReminderKind.DATE_CHANGED),
+        )
         for person in responsible
     ]
 
@@ -209,9 +224,10 @@ def _before_schedule(milestone, *, now, today, tz, schedules):
     return candidates
 
 
-def _before_due(milestone, candidates, *, existing, responsible, announced):
+def _before_due(milestone, candidates, *, existing, responsible, announced_to):
     """Reminders before the date, counted from its (first) day, a window's too: the newest
-    lead time pending, the older ones missed (or skipped)."""
+    lead time pending, the older ones missed (or skipped). Who is told of a new date now
+    (``announced_to``) gets that one email instead."""
     if not candidates:
         return []
     newest_lead, newest_day, _moment = candidates[-1]
@@ -222,7 +238,8 @@ def _before_due(milestone, candidates, *, existing, responsible, announced):
         for lead, send_day, moment in candidates:
             if (person.pk, ReminderKind.BEFORE, lead) in existing:
                 continue
-            if not wants_reminders(person) or announced:
+            wanted = wants_reminders(person, kind=ReminderKind.BEFORE, lead_days=lead)
+            if not wanted or person.pk in announced_to:
                 state = ReminderState.SKIPPED
             elif lead == newest_lead:
                 state = ReminderState.PENDING
@@ -252,7 +269,14 @@ def _overdue_due(milestone, *, now, today, tz, existing):
         if membership.person.is_active:
             recipients.setdefault(membership.person_id, membership.person)
     return [
-        Due(milestone, person, ReminderKind.OVERDUE, 0, moment, _state_for(person))
+        Due(
+            milestone,
+            person,
+            ReminderKind.OVERDUE,
+            0,
+            moment,
+            _state_for(person, ReminderKind.OVERDUE),
+        )
         for person in recipients.values()
         if (person.pk, ReminderKind.OVERDUE, 0) not in existing
     ]
@@ -278,15 +302,15 @@ def _due_for_milestone(milestone, *, now, schedules):
             candidates,
             existing=existing,
             responsible=responsible,
-            announced=bool(changed),
+            announced_to={due.person.pk for due in changed if due.state == ReminderState.PENDING},
         ),
         *_overdue_due(milestone, now=now, today=today, tz=tz, existing=existing),
     ]
-    # One email a day for a digest: what falls due at another hour waits for the next one.
-    digest_moment = None
+    # One email a day for a digest, at the person's hour: what falls due at another hour
+    # waits for the next one.
     for index, item in enumerate(due):
         if item.state == ReminderState.PENDING and item.person.reminder_mode == ReminderMode.DIGEST:
-            digest_moment = digest_moment or next_digest_moment(now, tz)
+            digest_moment = next_digest_moment(now, tz, hour=item.person.digest_hour)
             due[index] = dataclasses.replace(item, first_attempt_at=max(digest_moment, item.due_at))
     return due
 

@@ -141,6 +141,8 @@ def _why_not_send(reminder, *, now):
         return ReminderState.SKIPPED, "the date changed since"
     if not wants_reminders(reminder.person):
         return ReminderState.SKIPPED, "the person wants no reminders"
+    if not wants_reminders(reminder.person, kind=reminder.kind, lead_days=reminder.lead_days):
+        return ReminderState.SKIPPED, "the person wants no reminders of this kind or lead time"
     if not _still_concerned(reminder):
         return ReminderState.SKIPPED, NO_LONGER_CONCERNED
     if reminder.kind != ReminderKind.BEFORE:

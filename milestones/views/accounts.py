@@ -6,19 +6,21 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.signals import user_logged_out
-from django.contrib.auth.views import PasswordResetConfirmView
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN, PasswordResetConfirmView
 from django.dispatch import receiver
 from django.urls import Resolver404, resolve, reverse_lazy
 from django.utils import translation
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView, UpdateView
 
-from milestones import services
+from milestones import people, services
 from milestones.forms.accounts import AccountForm, ReminderPreferencesForm, login_name
-from milestones.models import Language, ReminderMode
+from milestones.models import Cluster, Programme, ReminderMode
 from milestones.reminders.messages import person_from_unsubscribe_token
+from milestones.reminders.planning import lead_days_of_programme
 from milestones.reminders.sending import leads_of_open_milestones
 from milestones.views.common import PersonMixin
 
@@ -57,18 +59,20 @@ class InvitationAcceptView(PasswordSetView):
     success_url = reverse_lazy("milestones:dashboard")
 
     def form_valid(self, form):
-        # The language the person's own browser asks for, rather than the inviter's, which
-        # the account was given when it was made; a browser that names none keeps that.
-        asks = "HTTP_ACCEPT_LANGUAGE" in self.request.META or (
-            settings.LANGUAGE_COOKIE_NAME in self.request.COOKIES
-        )
-        language = translation.get_language_from_request(self.request)
-        if asks and language in Language.values:
-            form.user.language = language
+        # The account's language stays unchosen: the pages go on following the browser.
         response = super().form_valid(form)
-        translation.activate(form.user.language)
         messages.success(self.request, _("Welcome! Your password is set."))
         return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not context["validlink"]:
+            token = self.kwargs.get("token", "")
+            if token == self.reset_url_token:
+                # The link was opened before: its token waits in the session.
+                token = self.request.session.get(INTERNAL_RESET_SESSION_TOKEN, "")
+            context["dead_link"] = people.why_link_is_dead(self.user, token)
+        return context
 
 
 class AccountView(PersonMixin, UpdateView):
@@ -79,9 +83,15 @@ class AccountView(PersonMixin, UpdateView):
     def get_object(self, queryset=None):
         return self.request.user
 
+    def get_form_kwargs(self):
+        browser_language = translation.get_language_from_request(self.request)
+        return {**super().get_form_kwargs(), "browser_language": browser_language}
+
     def form_valid(self, form):
         response = super().form_valid(form)
-        translation.activate(form.instance.language)
+        translation.activate(
+            form.instance.language or translation.get_language_from_request(self.request)
+        )
         messages.success(self.request, _("Your account is saved."))
         return response
 
@@ -110,9 +120,30 @@ class ReminderPreferencesView(LoginRequiredMixin, UpdateView):
     def get_object(self, queryset=None):
         return self.request.user
 
+    @cached_property
+    def programmes(self):
+        """The programmes of the person's clusters, whose lead times they choose from."""
+        return list(
+            Programme.objects.filter(clusters__in=Cluster.objects.joined_by(self.request.user))
+            .distinct()
+            .prefetch_related("reminder_schedules")
+            .order_by("name", "pk")
+        )
+
+    def get_form_kwargs(self):
+        offered = {
+            days
+            for programme in self.programmes
+            for all_days in lead_days_of_programme(programme=programme).values()
+            for days in all_days
+        }
+        return {**super().get_form_kwargs(), "lead_days": sorted(offered, reverse=True)}
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             led=leads_of_open_milestones(self.request.user).select_related("cluster"),
+            send_time=settings.REMINDER_SEND_TIME,
+            time_zones=sorted({programme.time_zone for programme in self.programmes}),
             **kwargs,
         )
 

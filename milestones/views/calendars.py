@@ -81,7 +81,7 @@ def feed(request, token):
         response["Content-Type"] = CALENDAR_CONTENT_TYPE
         response["Content-Length"] = str(len(body))
         # The feed's language is its person's, whatever the client's Accept-Language.
-        response["Content-Language"] = header_text(feed_token.person.language)
+        response["Content-Language"] = header_text(feed_token.person.message_language)
     response["ETag"] = _feed_etag(feed_token.content_hash)
     response["Last-Modified"] = http_date(feed_token.content_changed_at.timestamp())
     _calendar_headers(response)

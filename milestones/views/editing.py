@@ -2,6 +2,7 @@
 responsible updates the status of what they are responsible for."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,11 +18,19 @@ from milestones.views.pages import visible_cluster
 
 
 class ClusterEditMixin(PersonMixin):
-    """Pages only a cluster's coordinators reach; for anybody else the cluster does not exist."""
+    """Pages only a cluster's coordinators reach. Whoever sees the cluster is told why not and
+    whom to ask (Django's 403 page shows the refusal's words); for anybody else the cluster
+    does not exist."""
 
     def forbid_unless_coordinator(self, cluster):
-        if not self.access.can_edit_cluster(cluster):
-            raise Http404
+        if self.access.can_edit_cluster(cluster):
+            return
+        if (
+            self.access.is_member(cluster)
+            or cluster.programme_id in self.access.officer_programme_ids
+        ):
+            raise PermissionDenied(people.who_may_edit(cluster))
+        raise Http404
 
 
 class ClusterFormMixin(ClusterEditMixin):
@@ -115,7 +124,7 @@ class InvitationCreateView(ClusterFormMixin, FormView):
     form_class = InvitationForm
 
     def form_valid(self, form):
-        person = form.save(by=self.request.user, request=self.request)
+        person = form.save(by=self.request.user)
         messages.success(
             self.request,
             _("%(name)s was added and has been sent an email.") % {"name": person},
@@ -180,4 +189,35 @@ class MembershipChangeView(ClusterEditMixin, View):
         if self.action == "remove" and membership.person_id == request.user.pk:
             # Who left the cluster sees its page no more.
             return redirect("milestones:dashboard")
+        return redirect("milestones:cluster", slug=cluster.slug)
+
+
+class InvitationChangeView(ClusterEditMixin, View):
+    """A coordinator sends a pending invitation again (``resend``: a new link, the old one
+    dead) or takes it back (``withdraw``: the person leaves the cluster)."""
+
+    action = None
+
+    def post(self, request, *args, **kwargs):
+        cluster = visible_cluster(request, kwargs["slug"])
+        self.forbid_unless_coordinator(cluster)
+        membership = get_object_or_404(
+            Membership.objects.select_related("person"), cluster=cluster, person_id=kwargs["pk"]
+        )
+        names = {"name": membership.person, "email": membership.person.email}
+        try:
+            if self.action == "resend":
+                people.resend_invitation(membership=membership, by=request.user)
+                done = _(
+                    "A new invitation went to %(email)s; the link sent before no longer works."
+                )
+            else:
+                people.withdraw_invitation(membership=membership)
+                done = _(
+                    "The invitation of %(name)s is withdrawn; they are no longer in the cluster."
+                )
+        except people.CannotChange as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, done % names)
         return redirect("milestones:cluster", slug=cluster.slug)

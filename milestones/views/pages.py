@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
-from milestones import dates, plan, timeline
+from milestones import dates, people, plan, timeline
 from milestones.forms.accounts import InvitationForm
 from milestones.forms.editing import StatusForm
 from milestones.models import (
@@ -53,6 +53,35 @@ class DashboardView(PersonMixin, TemplateView):
             .only("slug", "name", "programme__name")
             .order_by("name", "pk"),
             programmes=programmes,
+            **kwargs,
+        )
+
+
+class MyMilestonesView(PersonMixin, TemplateView):
+    """What the person leads or contributes to and is still open, soonest first; the rest of
+    their clusters' milestones are on the cluster pages."""
+
+    template_name = "milestones/my_milestones.html"
+
+    def get_context_data(self, **kwargs):
+        person = self.request.user
+        milestones = (
+            due_milestones(person, oversees=False)
+            .annotate(
+                own_responsibility=FilteredRelation(
+                    "responsibilities", condition=Q(responsibilities__person=person)
+                ),
+                own_role=F("own_responsibility__role"),
+            )
+            .filter(own_role__isnull=False)
+        )
+        today = timezone.localdate()
+        now = timezone.now()
+        return super().get_context_data(
+            rows=[
+                due_row(milestone, person=person, today=today, now=now) for milestone in milestones
+            ],
+            clusters=Cluster.objects.joined_by(person).only("slug", "name").order_by("name", "pk"),
             **kwargs,
         )
 
@@ -137,6 +166,13 @@ class ClusterView(PersonMixin, DetailView):
         context["memberships"] = memberships = list(
             Membership.objects.filter(cluster=cluster).select_related("person")
         )
+        for membership in memberships:
+            membership.pending = people.invitation_pending(membership)
+            if membership.pending:
+                membership.invited = dates.format_moment(membership.invited_at)
+                expires_at = people.invitation_expires_at(membership)
+                membership.expires = dates.format_moment(expires_at)
+                membership.expired = expires_at <= timezone.now()
         # The one coordinator can neither step down nor leave: no buttons that only refuse.
         coordinators = [m.person_id for m in memberships if m.role == Role.COORDINATOR]
         context["sole_coordinator"] = coordinators[0] if len(coordinators) == 1 else None
@@ -180,6 +216,8 @@ class MilestoneView(PersonMixin, DetailView):
             for change in plan.status_changes(records)
         ]
         context["can_edit"] = self.access.can_edit_cluster(milestone.cluster)
+        if not context["can_edit"]:
+            context["who_may_edit"] = people.who_may_edit(milestone.cluster)
         if context["can_edit"]:
             # Who was reminded when, and what failed: for the cluster's coordinators.
             context["ledger"] = Reminder.objects.ledger_for(milestone)
