@@ -155,8 +155,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Submitted files: a folder on disk outside the static files, never served from a public URL
+# (milestones/submissions/storage.py).
+SUBMISSIONS_ROOT = env.path("SUBMISSIONS_ROOT", default=BASE_DIR / "var" / "submissions")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "submissions": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": SUBMISSIONS_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

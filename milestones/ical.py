@@ -71,7 +71,9 @@ def event_summary(milestone, when, *, with_cluster):
     elif when.is_deadline and when.starts_at is not None:
         # The cut-off in the programme's local time, as the programme announced it.
         notes.append(_("due %(time)s") % {"time": dates.format_time(when.starts_at)})
-    if milestone.status == Status.DONE:
+    if milestone.status == Status.SUBMITTED:
+        notes.append(_("submitted"))
+    elif milestone.status == Status.DONE:
         notes.append(_("done"))
     elif milestone.status == Status.CANCELLED:
         notes.append(_("cancelled"))

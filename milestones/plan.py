@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from milestones import services
 from milestones.dates import When
-from milestones.models import DEADLINE_KINDS, Cluster, Milestone, PlanItem, Status
+from milestones.models import CLOSED_STATUSES, DEADLINE_KINDS, Cluster, Milestone, PlanItem, Status
 
 # What a plan item decides for every cluster; the date only while a cluster has no day of its own.
 PLAN_FIELDS = ("kind", "title", "description", "location")
@@ -63,7 +63,7 @@ def save_plan_item(*, plan_item, by=None, reason=""):
                     milestone=milestone, changes=changes, by=by, reason=reason
                 )
         for milestone in existing.values():
-            if milestone.status not in (Status.DONE, Status.CANCELLED):
+            if milestone.status not in CLOSED_STATUSES:
                 services.set_status(
                     milestone=milestone,
                     status=Status.CANCELLED,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from milestones.dates import Form, format_time
-from milestones.models import Status
+from milestones.models import CLOSED_STATUSES
 
 
 def cut_off_passed(when, *, now, tz):
@@ -21,7 +21,7 @@ def cut_off_passed(when, *, now, tz):
 
 def is_overdue(milestone, *, today, passed=False):
     """Whether an open milestone is over: its last day is gone, or its cut-off (``passed``)."""
-    if milestone.status in (Status.DONE, Status.CANCELLED):
+    if milestone.status in CLOSED_STATUSES:
         return False
     return passed or milestone.is_over(today=today)
 
@@ -35,7 +35,7 @@ def countdown(milestone, *, today, passed=False):
     when = milestone.when
     first, last = when.starts_on, when.last_day
     is_window = when.form == Form.WINDOW
-    finished = milestone.status in (Status.DONE, Status.CANCELLED)
+    finished = milestone.status in CLOSED_STATUSES
     if today < first:
         days = (first - today).days
         if is_window:
@@ -105,7 +105,7 @@ def by_year(milestones, *, today):
                     "is_day": when.starts_on == when.last_day,
                     "is_window": when.form == Form.WINDOW,
                     "is_past": when.last_day < today,
-                    "is_done": milestone.status in (Status.DONE, Status.CANCELLED),
+                    "is_done": milestone.status in CLOSED_STATUSES,
                 }
             )
         years.append(

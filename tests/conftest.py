@@ -146,3 +146,15 @@ def use_smtp(settings, port):
     settings.EMAIL_TIMEOUT = 1
     settings.SITE_URL = "https://tracker.test"
     settings.DEFAULT_FROM_EMAIL = "C4F Tracker <tracker@c4f.test>"
+
+
+@pytest.fixture(autouse=True)
+def submissions_in_a_temporary_folder(settings, tmp_path):
+    """Submitted files of a test go to its own folder, never to the checkout's var/."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "submissions": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "submissions", "base_url": None},
+        },
+    }

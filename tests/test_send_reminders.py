@@ -509,7 +509,7 @@ def test_send_due_reminders_pending_retry_is_dropped_when_the_milestone_is_done(
     )
     assert (row.state, row.last_error, smtp.handler.received) == (
         ReminderState.SKIPPED,
-        "milestone is done or cancelled",
+        "milestone is submitted, done or cancelled",
         [],
     )
 

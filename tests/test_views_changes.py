@@ -398,7 +398,7 @@ def test_matrix_shows_status_changed_without_save(client, traveller, officer, cl
         MATRIX,
         [
             "Other Cluster Planned May–June 2024 (day not fixed)",
-            "SaxoCell Submitted / done May–June 2024 (day not fixed)",
+            "SaxoCell Done May–June 2024 (day not fixed)",
         ],
     )
 

@@ -509,7 +509,7 @@ def test_milestone_page_shows_who_changed_the_status_when_and_their_note(
 
     assert texts(response, ".status-history li") == [
         "21 March 2024, 09:00 : Planned → In progress, set by Carla Coordinator",
-        "21 March 2024, 09:00 : In progress → Submitted / done, set by Max Member: sent by mail",
+        "21 March 2024, 09:00 : In progress → Done, set by Max Member: sent by mail",
     ]
 
 

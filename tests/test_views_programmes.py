@@ -68,7 +68,7 @@ def test_programme_matrix_cells_are_status_and_date(client, officer, plan):
 
     assert texts(response, ".matrix tbody tr") == [
         "Other Cluster Planned 2 April 2024 Planned May–June 2024 (day not fixed)",
-        "SaxoCell Submitted / done 2 April 2024 Planned May–June 2024 (day not fixed)",
+        "SaxoCell Done 2 April 2024 Planned May–June 2024 (day not fixed)",
     ]
 
 
@@ -81,7 +81,7 @@ def test_programme_matrix_csv(client, officer, plan):
     assert response.content.decode().splitlines() == [
         "Cluster,Strategy: status,Strategy: date,Visit: status,Visit: date",
         "Other Cluster,Planned,2 April 2024,Planned,May–June 2024 (day not fixed)",
-        "SaxoCell,Submitted / done,2 April 2024,Planned,May–June 2024 (day not fixed)",
+        "SaxoCell,Done,2 April 2024,Planned,May–June 2024 (day not fixed)",
     ]
 
 

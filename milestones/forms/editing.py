@@ -138,7 +138,11 @@ class MilestoneForm(DateFieldsMixin):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+    # "Submitted" comes from a submission only (milestones.submissions), never from this form.
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(value, label) for value, label in Status.choices if value != Status.SUBMITTED],
+    )
     note = forms.CharField(
         label=_("Note"),
         required=False,

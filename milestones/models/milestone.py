@@ -27,8 +27,24 @@ DEADLINE_KINDS = frozenset({Kind.PROGRESS_REPORT, Kind.STRATEGY_SUBMISSION})
 class Status(models.TextChoices):
     PLANNED = "planned", _("Planned")
     IN_PROGRESS = "in-progress", _("In progress")
-    DONE = "done", _("Submitted / done")
+    SUBMITTED = "submitted", _("Submitted")
+    DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+# Nothing more is due from the cluster: submitted (awaiting the programme's review), done or
+# cancelled. Such milestones are not open: no reminders, not overdue.
+CLOSED_STATUSES = (Status.SUBMITTED, Status.DONE, Status.CANCELLED)
+
+
+class LateSubmissions(models.TextChoices):
+    ACCEPT = "accept", _("Accepted and marked late")
+    REFUSE = "refuse", _("Refused after the cut-off")
+
+
+# The file types a submission accepts unless its plan item or milestone says otherwise.
+DEFAULT_FILE_TYPES = "pdf,docx,xlsx,odt,ods,pptx,zip"
+DEFAULT_MAX_FILE_MB = 50
 
 
 class DatedModel(models.Model):
@@ -55,7 +71,24 @@ class DatedModel(models.Model):
         help_text=_("A window: the first and last day bound it; the day is confirmed later."),
     )
 
+    # What the cluster delivers: on by default for deadline kinds (the forms' initial value).
+    asks_submission = models.BooleanField(_("asks for a submission"), default=False)
+    file_types = models.CharField(
+        _("accepted file types"),
+        max_length=200,
+        default=DEFAULT_FILE_TYPES,
+        help_text=_("File name endings, separated by commas."),
+    )
+    max_file_mb = models.PositiveIntegerField(_("largest file (MB)"), default=DEFAULT_MAX_FILE_MB)
+    late_submissions = models.CharField(
+        _("after the cut-off"),
+        max_length=16,
+        choices=LateSubmissions.choices,
+        default=LateSubmissions.ACCEPT,
+    )
+
     DATE_FIELDS = ("starts_on", "ends_on", "starts_at", "ends_at", "is_tentative")
+    SUBMISSION_FIELDS = ("asks_submission", "file_types", "max_file_mb", "late_submissions")
 
     class Meta:
         abstract = True
@@ -202,7 +235,7 @@ class Milestone(DatedModel):
     # index holds the open milestones in date order apart from the history of done ones.
     is_open = models.GeneratedField(
         expression=Case(
-            When(status__in=[Status.DONE, Status.CANCELLED], then=Value(False)),
+            When(status__in=CLOSED_STATUSES, then=Value(False)),
             default=Value(True),
         ),
         output_field=models.BooleanField(),
@@ -243,16 +276,22 @@ class Milestone(DatedModel):
     def programme_of_date(self):
         return self.cluster.programme if self.cluster_id is not None else None
 
-    def clean(self):
-        super().clean()
+    @property
+    def is_outside_plan_window(self):
+        """A day confirmed outside the window its plan item gives (after the plan moved)."""
         plan = self.plan_item
-        if (
+        return (
             plan is not None
             and plan.is_tentative
             and not self.is_tentative
             and self.starts_on is not None
             and not plan.starts_on <= self.starts_on <= plan.ends_on
-        ):
+        )
+
+    def clean(self):
+        super().clean()
+        plan = self.plan_item
+        if self.is_outside_plan_window:
             raise ValidationError(
                 {
                     "starts_on": _(

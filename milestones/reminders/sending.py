@@ -19,6 +19,7 @@ from django.db.models import Prefetch
 
 from milestones import dates
 from milestones.models import (
+    CLOSED_STATUSES,
     Membership,
     Milestone,
     Person,
@@ -29,7 +30,6 @@ from milestones.models import (
     Responsibility,
     ResponsibilityRole,
     Role,
-    Status,
 )
 from milestones.reminders.messages import MessageParts, build_message
 from milestones.reminders.planning import due_reminders, plan_due_reminders, wants_reminders
@@ -135,8 +135,8 @@ def _has_newer(reminder):
 def _why_not_send(reminder, *, now):
     """The state and reason for a loaded row that must not go out any more, or None."""
     milestone = reminder.milestone
-    if milestone.status in (Status.DONE, Status.CANCELLED):
-        return ReminderState.SKIPPED, "milestone is done or cancelled"
+    if milestone.status in CLOSED_STATUSES:
+        return ReminderState.SKIPPED, "milestone is submitted, done or cancelled"
     if reminder.date_version != milestone.date_version:
         return ReminderState.SKIPPED, "the date changed since"
     if not wants_reminders(reminder.person):
