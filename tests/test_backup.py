@@ -1,7 +1,8 @@
 """The backups the README documents restore every row into an empty database: dumpdata and
-loaddata (any database), pg_dump and pg_restore (PostgreSQL)."""
+loaddata (any database), pg_dump and pg_restore (PostgreSQL); and the submitted files with them."""
 
 import datetime
+import hashlib
 import io
 import os
 import shutil
@@ -13,12 +14,22 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.core import serializers
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
 from psycopg import sql
 
 from milestones import services
-from milestones.models import Membership, Milestone, Role, Status
+from milestones.models import (
+    Draft,
+    Membership,
+    Milestone,
+    Role,
+    Status,
+    Submission,
+    SubmissionFile,
+)
+from tests import samples
 
 
 def to_the_millisecond(value):
@@ -176,3 +187,67 @@ def test_pg_dump_restores_every_row_into_an_empty_database(
     assert sum(len(rows) for rows in original.values()) > 100
     assert original["milestones_milestone"] != []
     assert restored == original
+
+
+def file_rows():
+    return {
+        (row.name, row.submission_id): (row.size, row.sha256)
+        for row in SubmissionFile.objects.all()
+    }
+
+
+def save_file(milestone, name, data, submission=None):
+    row = SubmissionFile(
+        milestone=milestone,
+        submission=submission,
+        name=name,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        content_type="application/pdf",
+    )
+    row.file.save(name, ContentFile(data))
+    return row
+
+
+def test_a_backup_of_database_and_files_restores_every_file_with_its_checksum(
+    transactional_db, tmp_path, settings, make_milestone, coordinator
+):
+    milestone = make_milestone()
+    Draft.objects.create(milestone=milestone, note="Almost there")
+    save_file(milestone, "Draft strategy.pdf", samples.PDF + b"draft")
+    submission = Submission.objects.create(
+        milestone=milestone, number=1, submitted_by=coordinator, submitted_by_name="Cora"
+    )
+    save_file(milestone, "Strategy.pdf", samples.PDF + b"v1", submission)
+    save_file(milestone, "Annex München.pdf", samples.PDF + bytes(300_000), submission)
+    before = file_rows()
+    folder = Path(settings.STORAGES["submissions"]["OPTIONS"]["location"])
+
+    # As the README says: the database dump first, then the files.
+    dump, files = tmp_path / "c4f.json", tmp_path / "c4f-files.tar"
+    call_command(
+        "dumpdata",
+        "--natural-foreign",
+        "--exclude=contenttypes",
+        "--exclude=auth.permission",
+        f"--output={dump}",
+    )
+    subprocess.run(["tar", "-C", str(folder), "-cf", str(files), "."], check=True)
+
+    call_command("flush", "--noinput")
+    empty = tmp_path / "restored"
+    empty.mkdir()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "submissions": {**settings.STORAGES["submissions"], "OPTIONS": {"location": empty}},
+    }
+    assert not SubmissionFile.objects.exists()
+    call_command("loaddata", str(dump), stdout=io.StringIO())
+    subprocess.run(["tar", "-C", str(empty), "-xf", str(files)], check=True)
+
+    assert file_rows() == before
+    assert Draft.objects.get().note == "Almost there"
+    for row in SubmissionFile.objects.all():
+        with row.file.open("rb") as handle:
+            assert hashlib.sha256(handle.read()).hexdigest() == row.sha256
+        assert row.file.storage.location == str(empty)
