@@ -36,7 +36,7 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from benchmarks import data, peers  # noqa: E402
+from benchmarks import data, peers, submissions  # noqa: E402
 from milestones.feeds.tokens import find_feed_token, issue_feed_token  # noqa: E402
 from milestones.models import (  # noqa: E402
     Milestone,
@@ -499,6 +499,8 @@ def table(results):
             f"{', '.join(str(r) for r in smtp['django backend per s of the runs'])}); "
             f"a bare smtplib loop, messages built beforehand: {smtp['bare smtplib per s']}/s"
         )
+    if "submissions" in results:
+        add(submissions.table(results["submissions"]))
     load = results.get("load")
     if load:
         add("")
@@ -558,6 +560,8 @@ def main():
         if size == SIZES[-1]:
             results["smtp"] = smtp_figures()
             print("smtp measured", flush=True)
+    results["submissions"] = submissions.figures()
+    print("submitted files measured", flush=True)
     text = table(results)
     print()
     print(text)
