@@ -169,6 +169,7 @@ SUBMISSIONS_MAX_FILE_MB = env.int("SUBMISSIONS_MAX_FILE_MB", default=200)
 
 def s3_storage(url, access_key, secret_key):
     """django-storages' S3 storage for an s3://bucket?option=value URL."""
+    from boto3.s3.transfer import TransferConfig
     parsed = urlsplit(url)
     if parsed.scheme != "s3" or not parsed.netloc:
         raise ImproperlyConfigured(
@@ -192,6 +193,12 @@ def s3_storage(url, access_key, secret_key):
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
+            # A file read from the bucket is copied to a temporary file on disk before it is
+            # served; past 1 MiB that copy is on disk, not in memory (the default, 0, would
+            # keep it all in memory). One part at a time: with threads boto3 holds up to ten
+            # parts of 8 MB in memory at once.
+            "max_memory_size": 1024 * 1024,
+            "transfer_config": TransferConfig(use_threads=False),
         },
     }
 

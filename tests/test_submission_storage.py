@@ -3,6 +3,7 @@ server on loopback (tests/s3_server.py), and the setting itself."""
 
 import hashlib
 import io
+import tracemalloc
 import urllib.error
 import urllib.request
 import zipfile
@@ -33,6 +34,7 @@ def test_the_setting_makes_a_private_s3_storage():
         "key",
         "secret",
     )
+    transfer = storage["OPTIONS"].pop("transfer_config")
 
     assert storage == {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -45,8 +47,10 @@ def test_the_setting_makes_a_private_s3_storage():
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
+            "max_memory_size": MIB,
         },
     }
+    assert transfer.use_threads is False
 
 
 @pytest.mark.parametrize(
@@ -94,6 +98,25 @@ def test_file_response_streams_from_s3(on_s3, db):
     assert body == samples.PDF
     assert response["Content-Length"] == str(len(samples.PDF))
     assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''")
+
+
+def test_a_large_file_from_s3_goes_out_without_being_held_in_memory(on_s3, db, settings, tmp_path):
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    data = samples.PDF + bytes(30 * MIB)
+    stored = samples.stored_file("Strategy.pdf", data)
+    digest = hashlib.sha256()
+    tracemalloc.start()
+    try:
+        response = file_response(stored)
+        for chunk in response.streaming_content:
+            digest.update(chunk)
+        response.close()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert digest.hexdigest() == stored.sha256
+    assert peak < 8 * MIB
 
 
 def test_stream_zip_reads_from_s3(on_s3):

@@ -39,12 +39,15 @@ from milestones.submissions.checks import MIB, clean_name, shown_name, too_large
 
 # Room in a request for its form fields and each part's multipart headers, besides the files.
 HEADERS_PER_FILE = 64 * 1024
+# Room for the fields when DATA_UPLOAD_MAX_MEMORY_SIZE sets no limit: Django's default.
+FIELDS_WITHOUT_LIMIT = 2621440
 WHOLE_REQUEST = ""
 
 
 def request_limit(*, max_bytes, max_files):
     """The largest Content-Length a request of ``max_files`` files of ``max_bytes`` needs."""
-    return max_files * (max_bytes + HEADERS_PER_FILE) + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    fields = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or FIELDS_WITHOUT_LIMIT
+    return max_files * (max_bytes + HEADERS_PER_FILE) + fields
 
 
 class LimitedUploadHandler(FileUploadHandler):
