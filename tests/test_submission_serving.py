@@ -11,6 +11,9 @@ from django.urls import path
 from milestones.submissions.serving import file_response
 from tests import samples
 
+# A response's close() ends the request, and Django then looks at its database connections.
+pytestmark = pytest.mark.django_db
+
 SERVED = {}
 
 
