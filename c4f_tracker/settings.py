@@ -170,6 +170,7 @@ SUBMISSIONS_MAX_FILE_MB = env.int("SUBMISSIONS_MAX_FILE_MB", default=200)
 def s3_storage(url, access_key, secret_key):
     """django-storages' S3 storage for an s3://bucket?option=value URL."""
     from boto3.s3.transfer import TransferConfig
+
     parsed = urlsplit(url)
     if parsed.scheme != "s3" or not parsed.netloc:
         raise ImproperlyConfigured(

@@ -58,6 +58,32 @@ def test_chunks_come_while_the_files_are_still_being_read():
     assert opened == [0, 1, 2]
 
 
+def test_two_entries_of_the_same_name_both_stay():
+    first = samples.stored_file("Strategy.pdf", samples.PDF)
+    second = samples.stored_file("Strategy.pdf", samples.PDF + b"second")
+    third = samples.stored_file("README", b"third")
+
+    data = b"".join(
+        stream_zip(
+            [
+                ("A-B/Strategy.pdf", first),
+                ("A-B/strategy.PDF", second),
+                ("A-B/README", third),
+                ("A-B/Readme", third),
+            ]
+        )
+    )
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.namelist() == [
+            "A-B/Strategy.pdf",
+            "A-B/strategy (2).PDF",
+            "A-B/README",
+            "A-B/Readme (2)",
+        ]
+        assert archive.read("A-B/strategy (2).PDF") == samples.PDF + b"second"
+
+
 def test_an_empty_list_is_an_empty_zip():
     with zipfile.ZipFile(io.BytesIO(b"".join(stream_zip([])))) as archive:
         assert archive.namelist() == []

@@ -47,9 +47,12 @@ def stream_zip(entries):
     """The bytes of a ZIP of ``entries``, pairs of (name in the archive, SubmissionFile),
     chunk by chunk as they are written."""
     outbox = _Outbox()
+    taken = set()
     with zipfile.ZipFile(outbox, mode="w", compression=zipfile.ZIP_STORED) as archive:
         for arcname, submission_file in entries:
-            info = zipfile.ZipInfo(arcname, date_time=_zip_time(submission_file.uploaded_at))
+            info = zipfile.ZipInfo(
+                _unique(arcname, taken), date_time=_zip_time(submission_file.uploaded_at)
+            )
             info.file_size = submission_file.size
             info.external_attr = 0o644 << 16
             storage = submission_file.file.storage
@@ -62,6 +65,20 @@ def stream_zip(entries):
                     yield outbox.take()
             yield outbox.take()
     yield outbox.take()
+
+
+def _unique(arcname, taken):
+    """The name, or "name (2).ext" and so on when two entries would have the same one (two
+    clusters whose names clean to the same folder)."""
+    stem, dot, ending = arcname.rpartition(".")
+    if not dot or "/" in ending:
+        stem, dot, ending = arcname, "", ""
+    candidate, number = arcname, 1
+    while candidate.casefold() in taken:
+        number += 1
+        candidate = f"{stem} ({number}){dot}{ending}"
+    taken.add(candidate.casefold())
+    return candidate
 
 
 def _zip_time(moment):
