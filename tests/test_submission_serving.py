@@ -16,6 +16,9 @@ pytestmark = pytest.mark.django_db
 
 SERVED = {}
 
+# Closing a response sends request_finished, on which Django closes stale database connections.
+pytestmark = pytest.mark.django_db
+
 
 def download(request, key):
     if key not in SERVED:
