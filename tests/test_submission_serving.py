@@ -11,9 +11,6 @@ from django.urls import path
 from milestones.submissions.serving import file_response
 from tests import samples
 
-# A response's close() ends the request, and Django then looks at its database connections.
-pytestmark = pytest.mark.django_db
-
 SERVED = {}
 
 # Closing a response sends request_finished, on which Django closes stale database connections.
