@@ -69,6 +69,7 @@ class MilestoneAdminForm(ChangeReasonForm):
             *Milestone.DATE_FIELDS,
             "description",
             "location",
+            *Milestone.SUBMISSION_FIELDS,
         ]
 
 
@@ -83,6 +84,7 @@ class PlanItemAdminForm(ChangeReasonForm):
             "description",
             "location",
             *PlanItem.DATE_FIELDS,
+            *PlanItem.SUBMISSION_FIELDS,
         ]
 
 
