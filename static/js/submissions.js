@@ -20,7 +20,7 @@
     if (!clashes.length || replace.checked) {
       return true;
     }
-    var question = form.dataset.replaceQuestion.replace("%(names)s", clashes.join(", "));
+    var question = form.dataset.replaceQuestion.replace("{names}", clashes.join(", "));
     if (!window.confirm(question)) {
       return false;
     }
