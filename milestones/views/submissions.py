@@ -96,7 +96,7 @@ class DraftUploadView(DraftMixin, MilestoneView):
         if refused is not None:
             return refused
         form = DraftUploadForm(request.POST, request.FILES)
-        problems, added = dict(upload_problems(request)), []
+        problems, added = upload_problems(request), []
         if form.is_valid():
             checked, bad = _checked_files(form.cleaned_data["files"], milestone)
             problems.update(bad)
@@ -110,11 +110,12 @@ class DraftUploadView(DraftMixin, MilestoneView):
             except services.NotAllowed:
                 raise Http404 from None
             problems.update(clashes)
+        elif problems:
+            # No file arrived because they were refused as they came: that is what to say.
+            form.errors.pop("files", None)
         for message in problems.values():
             form.add_error("files", message)
-        return self.respond(
-            milestone, form, added=added, failed=bool(problems) or not form.is_valid()
-        )
+        return self.respond(milestone, form, added=added, failed=bool(form.errors))
 
     def respond(self, milestone, form, *, added, failed):
         done = _("Added to the draft: %(names)s.") % {"names": ", ".join(added)} if added else ""

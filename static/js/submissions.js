@@ -28,7 +28,17 @@
     return true;
   }
 
+  // The form can be sent again (static/js/forms.js sends a form once).
+  function release(form) {
+    delete form.dataset.sent;
+    var busy = form.querySelectorAll("[aria-busy]");
+    for (var i = 0; i < busy.length; i++) {
+      busy[i].removeAttribute("aria-busy");
+    }
+  }
+
   function showFailure(form) {
+    release(form);
     var note = document.createElement("p");
     note.className = "field-error";
     note.setAttribute("role", "alert");
@@ -72,6 +82,7 @@
       button.disabled = false;
       showFailure(form);
     });
+    form.dataset.sent = "1";
     progress.value = 0;
     progress.hidden = false;
     button.disabled = true;
@@ -80,12 +91,15 @@
 
   document.addEventListener("submit", function (event) {
     var form = uploadForm(event.target);
-    if (!form || !window.FormData) {
+    // Prevented already: the form is on its way (static/js/forms.js).
+    if (!form || event.defaultPrevented || !window.FormData) {
       return;
     }
     event.preventDefault();
     if (confirmReplacing(form)) {
       send(form);
+    } else {
+      release(form);
     }
   });
 
@@ -110,6 +124,9 @@
       return;
     }
     event.preventDefault();
+    if (form.dataset.sent) {
+      return;
+    }
     form.classList.remove("dragging");
     form.querySelector("input[type=file]").files = event.dataTransfer.files;
     if (confirmReplacing(form)) {
