@@ -20,9 +20,7 @@ from milestones.models import (
     Responsibility,
     ResponsibilityRole,
     Role,
-    SubmissionFile,
 )
-from milestones.submissions.storage import submission_storage
 from tests.smtp_server import LoopbackSMTPServer
 
 PASSWORD = "a-test-password-9"
@@ -151,7 +149,7 @@ def use_smtp(settings, port):
 
 
 @pytest.fixture(autouse=True)
-def submissions_in_a_temporary_folder(settings, tmp_path, monkeypatch):
+def submissions_in_a_temporary_folder(settings, tmp_path):
     """Submitted files of a test go to its own folder, never to the checkout's var/."""
     settings.STORAGES = {
         **settings.STORAGES,
@@ -160,5 +158,3 @@ def submissions_in_a_temporary_folder(settings, tmp_path, monkeypatch):
             "OPTIONS": {"location": tmp_path / "submissions", "base_url": None},
         },
     }
-    # The file field made its storage once, at import, from the settings of then.
-    monkeypatch.setattr(SubmissionFile._meta.get_field("file"), "storage", submission_storage())
