@@ -39,19 +39,22 @@ def urls(milestone):
     draft_file = SubmissionFile.objects.get(name="b.pdf")
     base = f"/milestones/{milestone.pk}/submission"
     return {
-        "upload": ("post", f"{base}/files/", {"files": [pdf("c.pdf")]}),
-        "note": ("post", f"{base}/note/", {"note": "ours"}),
-        "remove": ("post", f"{base}/files/{draft_file.pk}/remove/", {}),
-        "submit": ("post", f"{base}/submit/", {"version": 2}),
+        # Downloads first: the forms after them may take the draft's file away.
         "draft file": ("get", f"{base}/files/{draft_file.pk}/", None),
         "submitted file": ("get", f"{base}/files/{submitted_file.pk}/", None),
+        "upload": ("post", f"{base}/files/", {"files": [pdf("c.pdf")]}),
+        "note": ("post", f"{base}/note/", {"draft-note": "ours"}),
+        "remove": ("post", f"{base}/files/{draft_file.pk}/remove/", {}),
+        "submit": ("post", f"{base}/submit/", {"version": 2}),
     }
 
 
 def statuses(client, milestone):
     found = {}
     for name, (method, url, data) in urls(milestone).items():
-        found[name] = getattr(client, method)(url, data).status_code
+        response = getattr(client, method)(url, data)
+        response.close()
+        found[name] = response.status_code
     return found
 
 

@@ -57,7 +57,7 @@ def test_section_states_due_types_and_largest_size(client, strategy, member):
     ]
     assert texts(response, "#draft-files-help") == [
         "Several at once, or drop them here. Accepted: PDF, DOCX, XLSX, ODT, ODS, PPTX, ZIP; "
-        "largest file 50.0\xa0MB."
+        "largest file 50.0 MB."
     ]
     assert texts(response, ".submit-refusal") == []
 
@@ -79,7 +79,7 @@ def test_upload_of_several_files_puts_them_in_the_draft(client, strategy, member
 
     assert response.status_code == 302
     assert response["Location"] == f"/milestones/{strategy.pk}/#submission"
-    assert draft_rows(client, strategy) == ["a.pdf", "70\xa0bytes", "b.pdf", "74\xa0bytes"]
+    assert draft_rows(client, strategy) == ["a.pdf", "77 bytes", "b.pdf", "81 bytes"]
 
 
 def test_upload_bad_file_gets_its_message_and_the_good_one_goes_in(client, strategy, member):
@@ -121,9 +121,9 @@ def test_upload_of_a_name_in_the_draft_keeps_the_old_file_unless_replacing(
         "“a.pdf” is in the draft already and was kept. To replace it, upload it again with "
         "“Replace files of the same name” ticked."
     ]
-    assert rows_kept == ["a.pdf", "70\xa0bytes"]
+    assert rows_kept == ["a.pdf", "77 bytes"]
     assert replaced.status_code == 302
-    assert draft_rows(client, strategy) == ["a.pdf", "75\xa0bytes"]
+    assert draft_rows(client, strategy) == ["a.pdf", "82 bytes"]
 
 
 def test_upload_by_script_gets_the_section_alone(client, strategy, member):
@@ -142,37 +142,44 @@ def test_remove_and_note(client, strategy, member):
     row = SubmissionFile.objects.get()
 
     client.post(f"/milestones/{strategy.pk}/submission/files/{row.pk}/remove/")
-    client.post(f"/milestones/{strategy.pk}/submission/note/", {"note": "for the jury"})
+    client.post(f"/milestones/{strategy.pk}/submission/note/", {"draft-note": "for the jury"})
     response = page(client, strategy)
 
     assert texts(response, "[role=status]") == [
+        "Added to the draft: a.pdf.",
         "“a.pdf” was removed from the draft.",
         "The draft's note is saved.",
     ]
     assert texts(response, ".draft-empty") == ["The draft has no files yet."]
-    assert texts(response, "#id_note") == ["for the jury"]
+    assert texts(response, "#id_draft-note") == ["for the jury"]
 
 
 def test_submit_on_time_shows_the_version_in_words_and_sends_receipts(
-    client, strategy, member, coordinator
+    client, strategy, member, coordinator, django_capture_on_commit_callbacks
 ):
     client.force_login(member)
     upload(client, strategy, pdf("a.pdf"))
-    client.post(f"/milestones/{strategy.pk}/submission/note/", {"note": "final"})
+    client.post(f"/milestones/{strategy.pk}/submission/note/", {"draft-note": "final"})
 
-    with time_machine.travel(ON_TIME, tick=False):
+    with (
+        time_machine.travel(ON_TIME, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         submit(client, strategy)
+    with time_machine.travel(ON_TIME, tick=False):
         response = page(client, strategy)
 
     checksum = hashlib.sha256(PDF).hexdigest()
     assert texts(response, "[role=status]") == [
+        "Added to the draft: a.pdf.",
+        "The draft's note is saved.",
         "Version 1, submitted 2 April 2024, 11:48, on time. A receipt is on its way to you "
-        "and the cluster's coordinators."
+        "and the cluster's coordinators.",
     ]
     assert texts(response, ".submission-words") == [
         "Version 1, submitted 2 April 2024, 11:48, on time"
     ]
-    assert texts(response, ".submission-files tbody tr") == [f"a.pdf 70\xa0bytes {checksum}"]
+    assert texts(response, ".submission-files tbody tr") == [f"a.pdf 77 bytes {checksum}"]
     assert texts(response, ".submission-version p:nth-of-type(2)") == ["final"]
     assert texts(response, ".draft-empty") == ["The draft has no files yet."]
     assert texts(response, ".status") == ["Submitted"]
@@ -210,8 +217,9 @@ def test_submit_late_where_refused_keeps_the_draft(client, make_milestone, membe
         response = page(client, milestone)
 
     assert texts(response, "[role=status]") == [
+        "Added to the draft: a.pdf.",
         "The cut-off was 2 April 2024, 12:00: this milestone does not accept submissions after "
-        "it. Your draft is kept; the programme's officer can grant an extension."
+        "it. Your draft is kept; the programme's officer can grant an extension.",
     ]
     assert texts(response, ".draft-files tbody td:first-child") == ["a.pdf"]
     assert Submission.objects.count() == 0
@@ -281,8 +289,10 @@ def test_download_is_an_attachment_with_its_own_name(client, strategy, member):
     row = SubmissionFile.objects.get()
 
     response = client.get(f"/milestones/{strategy.pk}/submission/files/{row.pk}/")
+    content = b"".join(response.streaming_content)
+    response.close()
 
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PDF
+    assert content == PDF
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("attachment;")

@@ -119,6 +119,9 @@ class DraftUploadForm(forms.Form):
 
 
 class DraftNoteForm(forms.Form):
+    # The status form on the same page has a note too: the ids must differ.
+    prefix = "draft"
+
     note = forms.CharField(
         label=_("Note"),
         required=False,
