@@ -52,15 +52,15 @@ def build_receipt(*, submission, person):
             ],
             "url": ical.milestone_url(milestone),
         }
-        subject = render_to_string("submissions/email/receipt_subject.txt", context)
+        subject = render_to_string("milestones/email/submission_receipt_subject.txt", context)
         message = EmailMultiAlternatives(
             subject=header_text(subject),
-            body=render_to_string("submissions/email/receipt.txt", context),
+            body=render_to_string("milestones/email/submission_receipt.txt", context),
             to=[_address(person.name, person.email)],
             headers={"Auto-Submitted": "auto-generated"},
         )
         message.attach_alternative(
-            render_to_string("submissions/email/receipt.html", context), "text/html"
+            render_to_string("milestones/email/submission_receipt.html", context), "text/html"
         )
     return message
 

@@ -172,6 +172,9 @@ class SubmitView(DraftMixin, View):
 
     def post(self, request, *args, **kwargs):
         milestone = self.draft_milestone()
+        refusal = services.who_may_submit_refusal(request.user, milestone)
+        if refusal:
+            raise PermissionDenied(refusal)
         form = SubmitForm(request.POST)
         if not form.is_valid():
             messages.error(
