@@ -296,3 +296,28 @@ def test_download_is_an_attachment_with_its_own_name(client, strategy, member):
     assert content == PDF
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_page_costs_the_same_for_one_version_and_many(
+    client, strategy, member, django_assert_num_queries
+):
+    client.force_login(member)
+    upload(client, strategy, pdf("a.pdf"))
+    submit(client, strategy, version=1)
+    page(client, strategy)  # the messages are shown once
+    with django_assert_num_queries(PAGE_QUERIES):
+        page(client, strategy)
+    for version in (2, 3):
+        upload(client, strategy, pdf("a.pdf"), pdf("b.pdf", b"b"), pdf("c.pdf", b"c"))
+        submit(client, strategy, version=version)
+    page(client, strategy)
+
+    with django_assert_num_queries(PAGE_QUERIES):
+        response = page(client, strategy)
+
+    assert len(texts(response, ".submission-files tbody tr")) == 7
+
+
+# The session and person, the milestone with its people, its history, the person's roles,
+# the section (versions with their files, the draft and its files, the next number, the lead).
+PAGE_QUERIES = 14
