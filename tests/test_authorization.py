@@ -382,8 +382,10 @@ def world(programme, cluster, other_cluster):
 
 
 def outcome(response):
-    # A file's response holds it open until read or closed.
-    response.close()
+    # A file's response holds it open until read: the test client closes it once it is read
+    # (closing it here would close the test's database connection with it).
+    if response.streaming:
+        b"".join(response.streaming_content)
     location = response.get("Location", "")
     if response.status_code == 302 and location.startswith(reverse("login") + "?next="):
         return L

@@ -290,7 +290,6 @@ def test_download_is_an_attachment_with_its_own_name(client, strategy, member):
 
     response = client.get(f"/milestones/{strategy.pk}/submission/files/{row.pk}/")
     content = b"".join(response.streaming_content)
-    response.close()
 
     assert response.status_code == 200
     assert content == PDF
