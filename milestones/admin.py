@@ -155,6 +155,7 @@ class MilestoneAdmin(SimpleHistoryAdmin):
             },
         ),
         (_("Details"), {"fields": ["description", "location"]}),
+        (_("Submission"), {"fields": list(Milestone.SUBMISSION_FIELDS)}),
         (_("Calendar"), {"fields": ["sequence", "date_version", "status_changed_at"]}),
     ]
 
@@ -335,3 +336,7 @@ class ReminderAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# Submissions are never changed: their admin is read-only, in its own module.
+from milestones.submissions import admin as submissions_admin  # noqa: E402, F401

@@ -15,8 +15,9 @@ from milestones import services
 from milestones.dates import When
 from milestones.models import CLOSED_STATUSES, DEADLINE_KINDS, Cluster, Milestone, PlanItem, Status
 
-# What a plan item decides for every cluster; the date only while a cluster has no day of its own.
-PLAN_FIELDS = ("kind", "title", "description", "location")
+# What a plan item decides for every cluster (what it is, and what a submission for it takes);
+# the date only while a cluster has no day of its own.
+PLAN_FIELDS = ("kind", "title", "description", "location", *PlanItem.SUBMISSION_FIELDS)
 
 
 def _milestone_from_plan(plan_item, cluster):

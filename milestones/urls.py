@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from milestones.views import accounts, calendars, editing, pages, programmes
+from milestones.views import accounts, calendars, editing, pages, programmes, submissions
 
 app_name = "milestones"
 
@@ -41,6 +41,31 @@ urlpatterns = [
     path("milestones/<int:pk>/", pages.MilestoneView.as_view(), name="milestone"),
     path("milestones/<int:pk>/edit/", editing.MilestoneEditView.as_view(), name="milestone_edit"),
     path("milestones/<int:pk>/status/", editing.StatusUpdateView.as_view(), name="status"),
+    path(
+        "milestones/<int:pk>/submission/files/",
+        submissions.DraftUploadView.as_view(),
+        name="submission_upload",
+    ),
+    path(
+        "milestones/<int:pk>/submission/files/<int:file_pk>/",
+        submissions.SubmissionFileView.as_view(),
+        name="submission_file",
+    ),
+    path(
+        "milestones/<int:pk>/submission/files/<int:file_pk>/remove/",
+        submissions.DraftFileRemoveView.as_view(),
+        name="submission_file_remove",
+    ),
+    path(
+        "milestones/<int:pk>/submission/note/",
+        submissions.DraftNoteView.as_view(),
+        name="submission_note",
+    ),
+    path(
+        "milestones/<int:pk>/submission/submit/",
+        submissions.SubmitView.as_view(),
+        name="submission_submit",
+    ),
     path("programmes/<slug:slug>/", programmes.ProgrammeView.as_view(), name="programme"),
     path(
         "programmes/<slug:slug>/matrix.csv",

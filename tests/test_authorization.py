@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -32,6 +33,7 @@ from milestones.models import (
     Responsibility,
     ResponsibilityRole,
     Role,
+    SubmissionFile,
 )
 from milestones.reminders.messages import unsubscribe_token
 
@@ -117,6 +119,33 @@ EXPECTED = {
     "milestones:status": Row(
         get="L 404 404 200 200 404 404 L",
         post="L 404 404 200 200 404 404 L",
+        kwargs=lambda w: {"pk": w.milestone.pk},
+    ),
+    # The draft is the cluster's: its people change it, an officer is told it is not theirs
+    # (403); the lead or a coordinator submits. An upload without files is shown again (400).
+    "milestones:submission_upload": Row(
+        get="L 405 405 405 405 405 405 L",
+        post="L 404 400 400 400 404 403 L",
+        kwargs=lambda w: {"pk": w.milestone.pk},
+    ),
+    "milestones:submission_file": Row(
+        get="L 404 200 200 200 404 404 L",
+        post="L 405 405 405 405 405 405 L",
+        kwargs=lambda w: {"pk": w.milestone.pk, "file_pk": w.draft_file().pk},
+    ),
+    "milestones:submission_file_remove": Row(
+        get="L 405 405 405 405 405 405 L",
+        post="L 404 302 302 302 404 403 L",
+        kwargs=lambda w: {"pk": w.milestone.pk, "file_pk": w.draft_file().pk},
+    ),
+    "milestones:submission_note": Row(
+        get="L 405 405 405 405 405 405 L",
+        post="L 404 302 302 302 404 403 L",
+        kwargs=lambda w: {"pk": w.milestone.pk},
+    ),
+    "milestones:submission_submit": Row(
+        get="L 405 405 405 405 405 405 L",
+        post="L 404 403 302 302 404 403 L",
         kwargs=lambda w: {"pk": w.milestone.pk},
     ),
     "milestones:milestone_event": Row(
@@ -296,6 +325,7 @@ class World:
             kind=Kind.STRATEGY_SUBMISSION,
             title="Cluster strategy",
             starts_on=datetime.date(2024, 4, 2),
+            asks_submission=True,
         )
         Responsibility.objects.create(
             milestone=self.milestone, person=self.people["lead"], role=ResponsibilityRole.LEAD
@@ -304,6 +334,17 @@ class World:
             person=self.people["coordinator"], scope=FeedScope.MINE
         )
         self.unsubscribe_token = unsubscribe_token(self.people["member"])
+
+    def draft_file(self):
+        """A file in the milestone's draft."""
+        return SubmissionFile.objects.create(
+            milestone=self.milestone,
+            file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="a.pdf"),
+            name="a.pdf",
+            size=14,
+            sha256="0" * 64,
+            content_type="application/pdf",
+        )
 
     @staticmethod
     def in_cluster(email, cluster, role):
@@ -341,6 +382,10 @@ def world(programme, cluster, other_cluster):
 
 
 def outcome(response):
+    # A file's response holds it open until read: the test client closes it once it is read
+    # (closing it here would close the test's database connection with it).
+    if response.streaming:
+        b"".join(response.streaming_content)
     location = response.get("Location", "")
     if response.status_code == 302 and location.startswith(reverse("login") + "?next="):
         return L
@@ -412,6 +457,10 @@ def test_csrf_protected_views_are_the_ones_with_forms():
         "milestones:reminder_schedule",
         "milestones:revoke_feed_token",
         "milestones:status",
+        "milestones:submission_file_remove",
+        "milestones:submission_note",
+        "milestones:submission_submit",
+        "milestones:submission_upload",
         "milestones:subscriptions",
         "password_change",
         "password_reset",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from milestones import services
 from milestones.models import Milestone, Person, PlanItem, Responsibility, ResponsibilityRole
+from milestones.submissions.checks import parse_file_types
 
 
 def changes_of(form):
@@ -57,7 +58,23 @@ class PersonChangeForm(UserChangeForm):
         fields = "__all__"
 
 
-class MilestoneAdminForm(ChangeReasonForm):
+class SubmissionSettingsAdminMixin:
+    """The submission settings of a milestone or plan item: file types checked as the web UI's
+    forms check them; a field left out keeps what the row has (its default when new)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("file_types", "max_file_mb", "late_submissions"):
+            self.fields[name].required = False
+
+    def clean_file_types(self):
+        text = self.cleaned_data.get("file_types")
+        if not text:
+            return self.instance.file_types
+        return ",".join(parse_file_types(text))
+
+
+class MilestoneAdminForm(SubmissionSettingsAdminMixin, ChangeReasonForm):
     class Meta:
         model = Milestone
         fields = [
@@ -69,10 +86,11 @@ class MilestoneAdminForm(ChangeReasonForm):
             *Milestone.DATE_FIELDS,
             "description",
             "location",
+            *Milestone.SUBMISSION_FIELDS,
         ]
 
 
-class PlanItemAdminForm(ChangeReasonForm):
+class PlanItemAdminForm(SubmissionSettingsAdminMixin, ChangeReasonForm):
     class Meta:
         model = PlanItem
         fields = [
@@ -83,6 +101,7 @@ class PlanItemAdminForm(ChangeReasonForm):
             "description",
             "location",
             *PlanItem.DATE_FIELDS,
+            *PlanItem.SUBMISSION_FIELDS,
         ]
 
 

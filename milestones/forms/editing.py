@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from milestones import plan, services
 from milestones.forms.dates import DateFieldsMixin, add_model_errors
+from milestones.forms.submissions import SubmissionSettingsMixin
 from milestones.models import (
     DEFAULT_LEAD_DAYS,
     MAX_LEAD_DAYS,
@@ -24,7 +25,7 @@ from milestones.models import (
 from milestones.reminders.planning import lead_days_of_programme, set_lead_days
 
 
-class MilestoneForm(DateFieldsMixin):
+class MilestoneForm(SubmissionSettingsMixin, DateFieldsMixin):
     """A cluster's milestone: what it is, when, where, and who answers for it."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
@@ -59,6 +60,7 @@ class MilestoneForm(DateFieldsMixin):
         "description",
         "lead",
         "contributors",
+        *SubmissionSettingsMixin.SUBMISSION_FIELDS,
     ]
 
     def __init__(self, *args, cluster, instance=None, **kwargs):
@@ -71,6 +73,7 @@ class MilestoneForm(DateFieldsMixin):
                 "description": instance.description,
                 "location": instance.location,
                 **self.date_initial(instance),
+                **self.submission_initial(instance),
             }
             responsibilities = list(instance.responsibilities.all())
             initial["lead"] = next(
@@ -89,7 +92,7 @@ class MilestoneForm(DateFieldsMixin):
         self.fields["contributors"].queryset = members
         if instance is not None and instance.plan_item_id is not None:
             # The programme's plan decides these; the cluster keeps its own date and people.
-            for name in ("kind", "title", "description", "location"):
+            for name in ("kind", "title", "description", "location", *self.SUBMISSION_FIELDS):
                 self.fields[name].disabled = True
 
     def clean(self):
@@ -114,6 +117,7 @@ class MilestoneForm(DateFieldsMixin):
         )
         changes = {n: data[n] for n in ("kind", "title", "description", "location")}
         changes.update(self.date_values)
+        changes.update(self.submission_values(kind=data["kind"]))
         for name, value in changes.items():
             setattr(milestone, name, value)
         reason = data.get("reason", "")
@@ -159,7 +163,7 @@ class StatusForm(forms.Form):
         )
 
 
-class PlanItemForm(DateFieldsMixin):
+class PlanItemForm(SubmissionSettingsMixin, DateFieldsMixin):
     """An item of the programme's plan; saving it reaches every cluster in its scope."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
@@ -186,6 +190,7 @@ class PlanItemForm(DateFieldsMixin):
         "location",
         "description",
         "round",
+        *SubmissionSettingsMixin.SUBMISSION_FIELDS,
         "reason",
     ]
 
@@ -197,7 +202,11 @@ class PlanItemForm(DateFieldsMixin):
                 name: getattr(instance, name)
                 for name in ("kind", "title", "description", "location", "round")
             }
-            kwargs["initial"] = {**initial, **self.date_initial(instance)}
+            kwargs["initial"] = {
+                **initial,
+                **self.date_initial(instance),
+                **self.submission_initial(instance),
+            }
         super().__init__(*args, **kwargs)
 
     def save(self, *, by):
@@ -206,6 +215,8 @@ class PlanItemForm(DateFieldsMixin):
         for name in ("kind", "title", "description", "location", "round"):
             setattr(plan_item, name, data[name])
         for name, value in self.date_values.items():
+            setattr(plan_item, name, value)
+        for name, value in self.submission_values(kind=data["kind"]).items():
             setattr(plan_item, name, value)
         try:
             plan_item.full_clean()

@@ -46,8 +46,8 @@ class Submission(models.Model):
     # Kept as written at the time: the person may be removed later.
     submitted_by_name = models.CharField(_("submitted by"), max_length=200)
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
-    # The cut-off it was judged against (an extension's, if one was granted), or None when the
-    # milestone has no cut-off time (then the end of its last day counts).
+    # The cut-off it was judged against (an extension's, if one was granted); without a cut-off
+    # time, the end of the milestone's last day (the midnight after it).
     cut_off = models.DateTimeField(_("cut-off"), null=True, blank=True)
     is_late = models.BooleanField(_("late"), default=False)
 

@@ -18,6 +18,7 @@ from milestones.models import (
     Role,
     seen_by,
 )
+from milestones.submissions.section import section_context
 from milestones.views.common import PersonMixin, with_people
 
 
@@ -230,4 +231,5 @@ class MilestoneView(PersonMixin, DetailView):
         today = now.astimezone(tz).date()
         context["countdown"] = timeline.countdown(milestone, today=today, passed=passed)
         context["overdue"] = timeline.is_overdue(milestone, today=today, passed=passed)
+        context.update(section_context(milestone=milestone, access=self.access))
         return context
