@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from milestones.views import accounts, calendars, editing, pages, programmes
+from milestones.views import accounts, calendars, editing, pages, programmes, reviews
 
 app_name = "milestones"
 
@@ -41,6 +41,21 @@ urlpatterns = [
     path("milestones/<int:pk>/", pages.MilestoneView.as_view(), name="milestone"),
     path("milestones/<int:pk>/edit/", editing.MilestoneEditView.as_view(), name="milestone_edit"),
     path("milestones/<int:pk>/status/", editing.StatusUpdateView.as_view(), name="status"),
+    path(
+        "milestones/<int:pk>/extension/",
+        reviews.ExtensionView.as_view(),
+        name="milestone_extension",
+    ),
+    path(
+        "milestones/<int:pk>/submissions/<int:number>/accept/",
+        reviews.ReviewView.as_view(decision="accept"),
+        name="submission_accept",
+    ),
+    path(
+        "milestones/<int:pk>/submissions/<int:number>/revision/",
+        reviews.ReviewView.as_view(decision="revision"),
+        name="submission_revision",
+    ),
     path("programmes/<slug:slug>/", programmes.ProgrammeView.as_view(), name="programme"),
     path(
         "programmes/<slug:slug>/matrix.csv",
@@ -56,6 +71,11 @@ urlpatterns = [
         "programmes/<slug:slug>/plan/<int:pk>/edit/",
         programmes.PlanItemEditView.as_view(),
         name="plan_item_edit",
+    ),
+    path(
+        "programmes/<slug:slug>/plan/<int:pk>/submissions/",
+        reviews.PlanItemSubmissionsView.as_view(),
+        name="plan_item_submissions",
     ),
     path(
         "programmes/<slug:slug>/reminders/",

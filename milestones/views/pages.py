@@ -19,6 +19,7 @@ from milestones.models import (
     seen_by,
 )
 from milestones.views.common import PersonMixin, with_people
+from milestones.views.reviews import milestone_review_context
 
 
 class DashboardView(PersonMixin, TemplateView):
@@ -230,4 +231,5 @@ class MilestoneView(PersonMixin, DetailView):
         today = now.astimezone(tz).date()
         context["countdown"] = timeline.countdown(milestone, today=today, passed=passed)
         context["overdue"] = timeline.is_overdue(milestone, today=today, passed=passed)
+        context.update(milestone_review_context(milestone=milestone, access=self.access))
         return context
