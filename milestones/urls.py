@@ -78,6 +78,11 @@ urlpatterns = [
         name="plan_item_submissions",
     ),
     path(
+        "programmes/<slug:slug>/plan/<int:pk>/submissions.zip",
+        reviews.PlanItemArchiveView.as_view(),
+        name="plan_item_archive",
+    ),
+    path(
         "programmes/<slug:slug>/reminders/",
         programmes.ReminderScheduleView.as_view(),
         name="reminder_schedule",

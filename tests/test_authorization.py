@@ -167,6 +167,11 @@ EXPECTED = {
         post="L 405 405 405 405 405 405 L",
         kwargs=lambda w: {"slug": w.programme.slug, "pk": w.plan_item.pk},
     ),
+    "milestones:plan_item_archive": Row(
+        get="L 404 404 404 404 404 200 L",
+        post="L 405 405 405 405 405 405 L",
+        kwargs=lambda w: {"slug": w.programme.slug, "pk": w.plan_item.pk},
+    ),
     # An empty form is valid there: no reminders for any kind.
     "milestones:reminder_schedule": Row(
         get="L 404 404 404 404 404 200 L",

@@ -2,6 +2,9 @@
 latest version on the milestone's page, per plan item the clusters' states, and who may not."""
 
 import datetime
+import hashlib
+import io
+import zipfile
 
 import pytest
 import time_machine
@@ -17,6 +20,7 @@ from milestones.models import (
     Review,
     Status,
     Submission,
+    SubmissionFile,
 )
 from tests.helpers import MARCH_21, add_clusters, field_errors, texts
 from tests.submission_rows import add_submission
@@ -183,6 +187,7 @@ def _urls(milestone, plan_item, programme):
         ("get", f"/milestones/{milestone.pk}/submissions/1/revision/"),
         ("post", f"/milestones/{milestone.pk}/submissions/1/revision/"),
         ("get", f"/programmes/{programme.slug}/plan/{plan_item.pk}/submissions/"),
+        ("get", f"/programmes/{programme.slug}/plan/{plan_item.pk}/submissions.zip"),
     ]
 
 
@@ -231,7 +236,7 @@ def test_only_officers_reach_the_programmes_steps(
     ]
     page = client.get(f"/milestones/{milestone.pk}/")
 
-    assert codes == [milestone_code] * 6 + [programme_code]
+    assert codes == [milestone_code] * 6 + [programme_code] * 2
     assert (Review.objects.count(), Extension.objects.count()) == (0, 0)
     if role != "other_coordinator":
         assert texts(page, ".review-forms button, .milestone-reviews [role=button]") == []
@@ -355,3 +360,39 @@ def test_programme_page_links_each_plan_item_that_asks_for_a_submission(
     assert [a["href"] for a in soup.select(".matrix thead a") if a.get_text() == "Submissions"] == [
         f"/programmes/{programme.slug}/plan/{item.pk}/submissions/"
     ]
+
+
+def test_officer_downloads_every_clusters_latest_version_as_one_zip(
+    client, officer, programme, item_with_submission, other_cluster, other_coordinator
+):
+    item, milestone = item_with_submission
+    newer = add_submission(
+        milestone,
+        by=officer,
+        number=2,
+        files={"strategy.pdf": b"%PDF-1.7 version 2", "budget.xlsx": b"PK\x03\x04 budget"},
+    )
+    rival = Milestone.objects.create(
+        cluster=other_cluster, plan_item=item, kind=item.kind, title=item.title, starts_on=APRIL_2
+    )
+    theirs = add_submission(rival, by=other_coordinator, files={"Strategie.pdf": b"%PDF other"})
+    client.force_login(officer)
+
+    response = client.get(f"/programmes/{programme.slug}/plan/{item.pk}/submissions.zip")
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+
+    assert (response["Content-Type"], response["Content-Disposition"]) == (
+        "application/zip",
+        'attachment; filename="Cluster strategy 2024-04-02.zip"',
+    )
+    assert archive.namelist() == [
+        "Other Cluster/Strategie.pdf",
+        "SaxoCell/budget.xlsx",
+        "SaxoCell/strategy.pdf",
+    ]
+    assert {
+        name: hashlib.sha256(archive.read(name)).hexdigest() for name in archive.namelist()
+    } == {
+        f"{f.milestone.cluster.name}/{f.name}": f.sha256
+        for f in SubmissionFile.objects.filter(submission__in=[newer, theirs])
+    }

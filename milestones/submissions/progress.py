@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from milestones.models import Decision, Extension, Milestone, Status, Submission, SubmissionFile
+from milestones.submissions.archive import zip_name
 
 
 class State(models.TextChoices):
@@ -112,3 +113,25 @@ def latest_files(plan_item):
         .select_related("milestone__cluster")
         .order_by("milestone__cluster__name", "milestone__cluster_id", "name")
     )
+
+
+def archive_entries(files):
+    """(name in the ZIP, file) of each of ``latest_files``: a folder per cluster, named after
+    it; two clusters whose names make the same folder are told apart by their slugs."""
+    folders = {}
+    taken = set()
+    for submitted_file in files:
+        cluster = submitted_file.milestone.cluster
+        folder = folders.get(cluster.pk)
+        if folder is None:
+            folder = zip_name(cluster.name)
+            if folder in taken:
+                folder = zip_name(f"{cluster.name} ({cluster.slug})")
+            folders[cluster.pk] = folder
+            taken.add(folder)
+        yield f"{folder}/{submitted_file.name}", submitted_file
+
+
+def archive_name(plan_item):
+    """The ZIP's file name: the plan item's title and its (first) day."""
+    return zip_name(f"{plan_item.title} {plan_item.starts_on.isoformat()}") + ".zip"

@@ -8,9 +8,12 @@ anybody else it does not exist (404), as on every other page.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from milestones import dates
@@ -18,6 +21,7 @@ from milestones.forms.dates import add_model_errors
 from milestones.forms.reviews import AcceptForm, ExtensionForm, RevisionForm
 from milestones.models import Decision, Milestone
 from milestones.submissions import progress, reviews
+from milestones.submissions.archive import stream_zip
 from milestones.views.common import PersonMixin
 from milestones.views.programmes import officer_programme
 
@@ -192,3 +196,22 @@ class PlanItemSubmissionsView(PersonMixin, TemplateView):
             progress=progress.plan_item_progress(plan_item),
             **kwargs,
         )
+
+
+class PlanItemArchiveView(PersonMixin, View):
+    """Every cluster's latest version of the plan item as one ZIP, streamed as it is written:
+    a folder per cluster with its files."""
+
+    def get(self, request, *args, **kwargs):
+        programme = officer_programme(request, kwargs["slug"])
+        plan_item = get_object_or_404(programme.plan_items, pk=kwargs["pk"])
+        # The rows first (a file's name and place, not its bytes): the stream then reads
+        # only the files.
+        files = list(progress.latest_files(plan_item))
+        response = StreamingHttpResponse(
+            stream_zip(progress.archive_entries(files)), content_type="application/zip"
+        )
+        response["Content-Disposition"] = content_disposition_header(
+            True, progress.archive_name(plan_item)
+        )
+        return response
