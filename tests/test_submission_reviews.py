@@ -2,10 +2,12 @@
 reviews, what they change, what they record and whom they email."""
 
 import datetime
+import threading
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 
 from milestones import plan
 from milestones.models import (
@@ -324,3 +326,46 @@ def test_a_mail_server_away_does_not_undo_the_review(strategy, officer, settings
     assert [r.getMessage() for r in caplog.records if r.name.endswith("review_emails")] == [
         f"The email about {submission}: Accepted of milestone {strategy.pk} was not sent"
     ]
+
+
+@pytest.mark.postgres_only
+def test_two_officers_reviewing_at_once_make_one_review(transactional_db, strategy, officer):
+    submission = add_submission(strategy, by=officer)
+    holding, release = threading.Event(), threading.Event()
+    outcome = {}
+
+    def review(name, hold):
+        try:
+            with transaction.atomic():
+                if hold:
+                    # The first takes the milestone's turn and keeps it while the second asks.
+                    reviews._lock(Milestone.objects.get(pk=strategy.pk))
+                    holding.set()
+                    release.wait(10)
+                    reviews.accept_submission(submission=submission, by=officer)
+                else:
+                    reviews.request_revision(
+                        submission=submission, note="More", due_on=APRIL_16, by=officer
+                    )
+            outcome[name] = "reviewed"
+        except reviews.CannotReview as refusal:
+            outcome[name] = str(refusal)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=review, args=("first", True)),
+        threading.Thread(target=review, args=("second", False)),
+    ]
+    threads[0].start()
+    holding.wait(10)
+    threads[1].start()
+    threads[1].join(0.5)
+    second_waited = threads[1].is_alive()
+    release.set()
+    for thread in threads:
+        thread.join(10)
+
+    assert second_waited
+    assert outcome == {"first": "reviewed", "second": "Version 1 has been reviewed already."}
+    assert list(Review.objects.values_list("decision", flat=True)) == [Decision.ACCEPTED]
