@@ -94,6 +94,19 @@ def _move_deadline(milestone, *, due_on, due_at, by, reason):
     services.change_milestone(milestone=milestone, changes=changes, by=by, reason=reason)
 
 
+def _refuse_unless_later(milestone, *, due_on, due_at):
+    previous_on, previous_at = current_cut_off(milestone)
+    tz = _zone(milestone)
+    new = cut_off_moment(day=due_on, time=due_at, tz=tz)
+    if new <= cut_off_moment(day=previous_on, time=previous_at, tz=tz):
+        raise ValidationError(
+            {
+                "due_on": _("The new cut-off must be later than the current one, %(when)s.")
+                % {"when": describe_cut_off(previous_on, previous_at)}
+            }
+        )
+
+
 def grant_extension(*, milestone, due_on, due_at=None, reason, by):
     """Give one cluster's milestone a later cut-off, for a reason; returns the Extension.
 
@@ -115,16 +128,7 @@ def grant_extension(*, milestone, due_on, due_at=None, reason, by):
         if milestone.is_tentative:
             raise CannotReview(_("The day of this milestone is not fixed yet: fix it first."))
         previous_on, previous_at = current_cut_off(milestone)
-        tz = _zone(milestone)
-        if cut_off_moment(day=due_on, time=due_at, tz=tz) <= cut_off_moment(
-            day=previous_on, time=previous_at, tz=tz
-        ):
-            raise ValidationError(
-                {
-                    "due_on": _("The new cut-off must be later than the current one, %(when)s.")
-                    % {"when": describe_cut_off(previous_on, previous_at)}
-                }
-            )
+        _refuse_unless_later(milestone, due_on=due_on, due_at=due_at)
         extension = Extension(
             milestone=milestone,
             previous_due_on=previous_on,
