@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 
 from milestones import services
 from milestones.dates import When
-from milestones.models import CLOSED_STATUSES, DEADLINE_KINDS, Cluster, Milestone, PlanItem, Status
+from milestones.models import (
+    CLOSED_STATUSES,
+    DEADLINE_KINDS,
+    Cluster,
+    Extension,
+    Milestone,
+    PlanItem,
+    Status,
+)
 
 # What a plan item decides for every cluster (what it is, and what a submission for it takes);
 # the date only while a cluster has no day of its own.
@@ -31,9 +39,9 @@ def save_plan_item(*, plan_item, by=None, reason=""):
     """Save a plan item and bring every cluster's milestone for it up to date.
 
     Milestones whose date is still the plan's previous date follow the new one; a cluster
-    that has fixed a day of its own keeps it. Clusters that fall out of the plan item's
-    scope (another round) see their open milestone for it cancelled, not deleted. Each
-    milestone's history records ``by`` and ``reason``.
+    that has fixed a day of its own, or was granted an extension, keeps it. Clusters that
+    fall out of the plan item's scope (another round) see their open milestone for it
+    cancelled, not deleted. Each milestone's history records ``by`` and ``reason``.
     """
     with transaction.atomic():
         previous_dates = None
@@ -49,6 +57,11 @@ def save_plan_item(*, plan_item, by=None, reason=""):
         if plan_item.round is not None:
             clusters = clusters.filter(round=plan_item.round)
         existing = {m.cluster_id: m for m in plan_item.milestones.select_for_update()}
+        extended = set(
+            Extension.objects.filter(milestone__plan_item=plan_item).values_list(
+                "milestone_id", flat=True
+            )
+        )
         for cluster in clusters:
             milestone = existing.pop(cluster.pk, None)
             if milestone is None:
@@ -56,7 +69,8 @@ def save_plan_item(*, plan_item, by=None, reason=""):
                 services.add_milestone(milestone=milestone, by=by, reason=reason)
                 continue
             names = list(PLAN_FIELDS)
-            if previous_dates is not None and milestone.date_values() == previous_dates:
+            follows_plan = previous_dates is not None and milestone.pk not in extended
+            if follows_plan and milestone.date_values() == previous_dates:
                 names += PlanItem.DATE_FIELDS
             if any(getattr(milestone, n) != getattr(plan_item, n) for n in names):
                 changes = {name: getattr(plan_item, name) for name in names}

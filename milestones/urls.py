@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from milestones.views import accounts, calendars, editing, pages, programmes, submissions
+from milestones.views import accounts, calendars, editing, pages, programmes, reviews, submissions
 
 app_name = "milestones"
 
@@ -66,6 +66,21 @@ urlpatterns = [
         submissions.SubmitView.as_view(),
         name="submission_submit",
     ),
+    path(
+        "milestones/<int:pk>/extension/",
+        reviews.ExtensionView.as_view(),
+        name="milestone_extension",
+    ),
+    path(
+        "milestones/<int:pk>/submissions/<int:number>/accept/",
+        reviews.ReviewView.as_view(decision="accept"),
+        name="submission_accept",
+    ),
+    path(
+        "milestones/<int:pk>/submissions/<int:number>/revision/",
+        reviews.ReviewView.as_view(decision="revision"),
+        name="submission_revision",
+    ),
     path("programmes/<slug:slug>/", programmes.ProgrammeView.as_view(), name="programme"),
     path(
         "programmes/<slug:slug>/matrix.csv",
@@ -81,6 +96,16 @@ urlpatterns = [
         "programmes/<slug:slug>/plan/<int:pk>/edit/",
         programmes.PlanItemEditView.as_view(),
         name="plan_item_edit",
+    ),
+    path(
+        "programmes/<slug:slug>/plan/<int:pk>/submissions/",
+        reviews.PlanItemSubmissionsView.as_view(),
+        name="plan_item_submissions",
+    ),
+    path(
+        "programmes/<slug:slug>/plan/<int:pk>/submissions.zip",
+        reviews.PlanItemArchiveView.as_view(),
+        name="plan_item_archive",
     ),
     path(
         "programmes/<slug:slug>/reminders/",

@@ -148,6 +148,24 @@ EXPECTED = {
         post="L 404 403 302 302 404 403 L",
         kwargs=lambda w: {"pk": w.milestone.pk},
     ),
+    # The programme's officers grant extensions and review; whoever else sees the milestone
+    # is told so. The world has no submission: its version 1 is not found, even by them
+    # (tests/test_views_reviews.py reviews real ones).
+    "milestones:milestone_extension": Row(
+        get="L 404 403 403 403 404 200 L",
+        post="L 404 403 403 403 404 200 L",
+        kwargs=lambda w: {"pk": w.milestone.pk},
+    ),
+    "milestones:submission_accept": Row(
+        get="L 404 403 403 403 404 404 L",
+        post="L 404 403 403 403 404 404 L",
+        kwargs=lambda w: {"pk": w.milestone.pk, "number": 1},
+    ),
+    "milestones:submission_revision": Row(
+        get="L 404 403 403 403 404 404 L",
+        post="L 404 403 403 403 404 404 L",
+        kwargs=lambda w: {"pk": w.milestone.pk, "number": 1},
+    ),
     "milestones:milestone_event": Row(
         get="L 404 200 200 200 404 200 L",
         post="L 405 405 405 405 405 405 L",
@@ -171,6 +189,16 @@ EXPECTED = {
     "milestones:plan_item_edit": Row(
         get="L 404 404 404 404 404 200 L",
         post="L 404 404 404 404 404 200 L",
+        kwargs=lambda w: {"slug": w.programme.slug, "pk": w.plan_item.pk},
+    ),
+    "milestones:plan_item_submissions": Row(
+        get="L 404 404 404 404 404 200 L",
+        post="L 405 405 405 405 405 405 L",
+        kwargs=lambda w: {"slug": w.programme.slug, "pk": w.plan_item.pk},
+    ),
+    "milestones:plan_item_archive": Row(
+        get="L 404 404 404 404 404 200 L",
+        post="L 405 405 405 405 405 405 L",
         kwargs=lambda w: {"slug": w.programme.slug, "pk": w.plan_item.pk},
     ),
     # An empty form is valid there: no reminders for any kind.
@@ -450,6 +478,7 @@ def test_csrf_protected_views_are_the_ones_with_forms():
         "milestones:membership_remove",
         "milestones:membership_role",
         "milestones:milestone_edit",
+        "milestones:milestone_extension",
         "milestones:milestone_new",
         "milestones:plan_item_edit",
         "milestones:plan_item_new",
@@ -457,8 +486,10 @@ def test_csrf_protected_views_are_the_ones_with_forms():
         "milestones:reminder_schedule",
         "milestones:revoke_feed_token",
         "milestones:status",
+        "milestones:submission_accept",
         "milestones:submission_file_remove",
         "milestones:submission_note",
+        "milestones:submission_revision",
         "milestones:submission_submit",
         "milestones:submission_upload",
         "milestones:subscriptions",

@@ -318,5 +318,6 @@ def test_page_costs_the_same_for_one_version_and_many(
 
 
 # The session and person, the milestone with its people, its history, the person's roles,
-# the section (versions with their files, the draft and its files, the next number, the lead).
-PAGE_QUERIES = 14
+# the section (versions with their files, the draft and its files, the next number, the lead),
+# the extensions, the reviews and whether the reader is an officer (views/reviews.py).
+PAGE_QUERIES = 17

@@ -26,9 +26,10 @@ from tests.helpers import MARCH_21, add_clusters, links, texts
 DASHBOARD_QUERIES = 5
 # session, person, cluster, milestones, memberships, the reader's roles
 CLUSTER_QUERIES = 6
-# session, person, milestone, its people, its history, the reader's roles, and for the
-# cluster's coordinators its reminder ledger
-MILESTONE_QUERIES = 7
+# session, person, milestone, its people, its history, the reader's roles (in the cluster
+# and as an officer), its extensions, its reviews, and for the cluster's coordinators its
+# reminder ledger
+MILESTONE_QUERIES = 10
 
 
 @pytest.fixture

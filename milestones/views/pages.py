@@ -20,6 +20,7 @@ from milestones.models import (
 )
 from milestones.submissions.section import section_context
 from milestones.views.common import PersonMixin, with_people
+from milestones.views.reviews import milestone_review_context
 
 
 class DashboardView(PersonMixin, TemplateView):
@@ -232,4 +233,5 @@ class MilestoneView(PersonMixin, DetailView):
         context["countdown"] = timeline.countdown(milestone, today=today, passed=passed)
         context["overdue"] = timeline.is_overdue(milestone, today=today, passed=passed)
         context.update(section_context(milestone=milestone, access=self.access))
+        context.update(milestone_review_context(milestone=milestone, access=self.access))
         return context
