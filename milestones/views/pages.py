@@ -135,6 +135,7 @@ class ClusterView(PersonMixin, DetailView):
         milestones = list(
             Milestone.objects.visible_to(self.request.user)
             .filter(cluster=cluster)
+            .select_related("plan_item")
             .order_by("starts_on", "starts_at", "pk")
         )
         context["milestones"] = milestones
