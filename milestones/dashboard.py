@@ -50,7 +50,9 @@ def group_conditions(*, today, now_time):
     )
     not_over = Q(ends_on__gte=today) | Q(ends_on__isnull=True, starts_on__gte=today)
     return {
-        "overdue": over | cut_off_passed,
+        # The bound on the first day says nothing new (a last day before today has its first
+        # before it too); it lets the database walk only the open milestones begun by today.
+        "overdue": Q(starts_on__lte=today) & (over | cut_off_passed),
         "week": not_over & Q(starts_on__lte=week_end) & ~cut_off_passed,
         "month": Q(starts_on__gt=week_end, starts_on__lte=month_end),
         "later": Q(starts_on__gt=month_end),
@@ -79,7 +81,7 @@ def open_milestones(person, *, oversees, filters):
         milestones = Milestone.objects.visible_to(person)
     milestones = milestones.open()
     if filters.get("cluster"):
-        milestones = milestones.filter(cluster__slug=filters["cluster"])
+        milestones = milestones.filter(cluster__name__icontains=filters["cluster"])
     if filters.get("kind"):
         milestones = milestones.filter(kind=filters["kind"])
     if filters.get("status"):

@@ -58,9 +58,9 @@ def walk(browser, base_url, viewport):
         "width": page.evaluate("document.documentElement.scrollWidth"),
     }
     page.get_by_text("Filter by cluster, kind, status").click()
-    page.get_by_label("Cluster").select_option(label="SaxoCell")
+    page.get_by_label("Cluster name").fill("saxo")
     page.get_by_role("button", name="Filter", exact=True).click()
-    page.wait_for_url("**/?cluster=saxocell*")
+    page.wait_for_url("**/?cluster=saxo*")
     seen["filtered"] = {
         "summary": page.locator(".dashboard-summary").inner_text(),
         "overdue": page.locator("#group-overdue ~ .due-list .due-title").all_inner_texts(),
