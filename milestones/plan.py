@@ -8,10 +8,15 @@ plan reaches the clusters, so the admin, the web UI and ``load_demo`` all call t
 import itertools
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from milestones import services
+from milestones import dates, services
 from milestones.dates import When
 from milestones.models import (
     CLOSED_STATUSES,
@@ -19,7 +24,9 @@ from milestones.models import (
     Cluster,
     Extension,
     Milestone,
+    Person,
     PlanItem,
+    Role,
     Status,
 )
 
@@ -86,6 +93,93 @@ def save_plan_item(*, plan_item, by=None, reason=""):
                     note=_("No longer in the programme's plan for this round."),
                 )
     return plan_item
+
+
+@dataclass(frozen=True)
+class PlanChangePreview:
+    """What saving a plan item with new dates would do to the clusters' milestones.
+
+    ``moving``: those still on the plan's date, which move with it; ``outside``: those with a
+    day of their own that the new window no longer holds; the officer keeps or clears each.
+    """
+
+    moving: list
+    outside: list
+
+
+def preview_plan_change(*, plan_item):
+    """The clusters' milestones that move with ``plan_item``'s new dates (not saved yet) and
+    those whose confirmed day would lie outside its new window, each in cluster order."""
+    previous = PlanItem.objects.get(pk=plan_item.pk).date_values()
+    moving, outside = [], []
+    milestones = plan_item.milestones.select_related("cluster").order_by("cluster__name", "pk")
+    for milestone in milestones.only("kind", "cluster__name", *Milestone.DATE_FIELDS):
+        if milestone.date_values() == previous:
+            moving.append(milestone)
+        elif milestone.is_outside_window(plan_item):
+            outside.append(milestone)
+    return PlanChangePreview(moving=moving, outside=outside)
+
+
+@dataclass(frozen=True)
+class PlanChangeOutcome:
+    moved: int
+    kept: int
+    cleared: int
+
+
+def change_plan_item(*, plan_item, by, reason="", clear=()):
+    """Save a plan item whose dates move, as ``save_plan_item`` does, and clear the confirmed
+    days the new window no longer holds of the milestones in ``clear`` (their pks) back to
+    the window; the others keep their day, flagged outside the window. The coordinators of
+    each cluster whose day was cleared get an email."""
+    preview = preview_plan_change(plan_item=plan_item)
+    to_clear = [m.pk for m in preview.outside if m.pk in set(clear)]
+    cleared = []
+    with transaction.atomic():
+        save_plan_item(plan_item=plan_item, by=by, reason=reason)
+        window = dates.describe(plan_item.when)
+        for milestone in Milestone.objects.filter(pk__in=to_clear).select_related("cluster"):
+            cleared.append(milestone)
+            services.change_milestone(
+                milestone=milestone,
+                changes={name: getattr(plan_item, name) for name in PlanItem.DATE_FIELDS},
+                by=by,
+                reason=_("The programme's plan moved to %(window)s: the day is fixed again.")
+                % {"window": window},
+            )
+    for milestone in cleared:
+        email_day_cleared(milestone=milestone, plan_item=plan_item, by=by)
+    return PlanChangeOutcome(
+        moved=len(preview.moving),
+        kept=len(preview.outside) - len(to_clear),
+        cleared=len(to_clear),
+    )
+
+
+def email_day_cleared(*, milestone, plan_item, by):
+    """Tell the cluster's coordinators, each in their language, that the milestone's day was
+    cleared back to the plan's new window."""
+    coordinators = Person.objects.filter(
+        memberships__cluster_id=milestone.cluster_id,
+        memberships__role=Role.COORDINATOR,
+        is_active=True,
+    ).order_by("pk")
+    link = settings.SITE_URL + reverse("milestones:milestone", args=[milestone.pk])
+    for person in coordinators:
+        with translation.override(person.message_language):
+            context = {
+                "person": person,
+                "milestone": milestone,
+                "window": dates.describe(plan_item.when),
+                "by": by,
+                "link": link,
+            }
+            subject = " ".join(
+                render_to_string("milestones/email/day_cleared_subject.txt", context).split()
+            )
+            body = render_to_string("milestones/email/day_cleared.txt", context)
+        EmailMessage(subject=subject, body=body, to=[person.email]).send()
 
 
 def sync_cluster_plan(*, cluster, by=None):

@@ -34,7 +34,9 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture
 def demo(transactional_db):
     call_command("load_demo", stdout=io.StringIO())
-    return Milestone.objects.get(cluster__slug="saxocell", kind=Kind.STRATEGY_SUBMISSION)
+    return Milestone.objects.get(
+        cluster__slug="saxocell", kind=Kind.STRATEGY_SUBMISSION, is_open=True
+    )
 
 
 @contextlib.contextmanager

@@ -137,18 +137,21 @@ def test_officer_adds_plan_item_for_every_cluster(client, officer, cluster, othe
 
 def test_officer_moves_plan_item_and_clusters_follow(client, officer, plan, cluster):
     client.force_login(officer)
+    data = {
+        "kind": Kind.STRATEGY_SUBMISSION,
+        "title": "Strategy",
+        "date_form": "day-with-time",
+        "starts_on": "2024-04-02",
+        "starts_at": "12:00",
+        "round": "",
+        "reason": "cut-off added",
+    }
 
+    # New dates: first the preview (tests/test_plan_change.py), then the save.
+    preview = client.post(f"/programmes/c4f/plan/{plan[0].pk}/edit/", data)
+    confirmed = BeautifulSoup(preview.content, "html.parser").select_one("[name=confirmed]")
     client.post(
-        f"/programmes/c4f/plan/{plan[0].pk}/edit/",
-        {
-            "kind": Kind.STRATEGY_SUBMISSION,
-            "title": "Strategy",
-            "date_form": "day-with-time",
-            "starts_on": "2024-04-02",
-            "starts_at": "12:00",
-            "round": "",
-            "reason": "cut-off added",
-        },
+        f"/programmes/c4f/plan/{plan[0].pk}/edit/", {**data, "confirmed": confirmed["value"]}
     )
 
     assert [m.when_text for m in plan[0].milestones.order_by("cluster__name")] == [

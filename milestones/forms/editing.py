@@ -183,6 +183,13 @@ class PlanItemForm(SubmissionSettingsMixin, DateFieldsMixin):
         help_text=_("Kept in the history of every cluster's milestone."),
     )
 
+    # The dates an officer saw the preview of (``fingerprint``), and the milestones they chose
+    # to clear back to the new window; both come from the preview.
+    confirmed = forms.CharField(required=False, widget=forms.HiddenInput)
+    clear = forms.TypedMultipleChoiceField(
+        label=_("Clear back to the window"), coerce=int, required=False
+    )
+
     field_order = [
         "kind",
         "title",
@@ -197,6 +204,7 @@ class PlanItemForm(SubmissionSettingsMixin, DateFieldsMixin):
     def __init__(self, *args, programme, instance=None, **kwargs):
         self.programme = programme
         self.instance = instance
+        self.outcome = None
         if instance is not None:
             initial = {
                 name: getattr(instance, name)
@@ -208,8 +216,13 @@ class PlanItemForm(SubmissionSettingsMixin, DateFieldsMixin):
                 **self.submission_initial(instance),
             }
         super().__init__(*args, **kwargs)
+        if instance is not None:
+            pks = instance.milestones.values_list("pk", flat=True)
+            self.fields["clear"].choices = [(pk, pk) for pk in pks]
 
-    def save(self, *, by):
+    def proposed(self):
+        """The plan item with the values given, checked but not saved; None, with the errors
+        beside their fields, if unsound."""
         data = self.cleaned_data
         plan_item = self.instance or PlanItem(programme=self.programme)
         for name in ("kind", "title", "description", "location", "round"):
@@ -223,6 +236,33 @@ class PlanItemForm(SubmissionSettingsMixin, DateFieldsMixin):
         except ValidationError as error:
             add_model_errors(self, error)
             return None
+        return plan_item
+
+    def fingerprint(self):
+        """The proposed dates in one string: a preview holds for these dates only."""
+        return "|".join(str(value) for value in self.date_values.values())
+
+    def needs_preview(self):
+        """Whether the dates of a saved plan item move and the officer has not yet seen what
+        that does to the clusters at these dates."""
+        if self.instance is None or self.instance.pk is None:
+            return False
+        stored = PlanItem.objects.get(pk=self.instance.pk).date_values()
+        moves = stored != tuple(self.date_values[name] for name in PlanItem.DATE_FIELDS)
+        return moves and self.cleaned_data.get("confirmed") != self.fingerprint()
+
+    def save(self, *, by):
+        """Save the plan item for every cluster; for one whose dates moved, ``outcome`` says
+        how many clusters moved, kept their day or had it cleared. None if unsound."""
+        plan_item = self.proposed()
+        if plan_item is None:
+            return None
+        data = self.cleaned_data
+        if plan_item.pk is not None and data.get("confirmed"):
+            self.outcome = plan.change_plan_item(
+                plan_item=plan_item, by=by, reason=data["reason"], clear=data["clear"]
+            )
+            return plan_item
         return plan.save_plan_item(plan_item=plan_item, by=by, reason=data["reason"])
 
 

@@ -279,26 +279,37 @@ class Milestone(DatedModel):
     @property
     def is_outside_plan_window(self):
         """A day confirmed outside the window its plan item gives (after the plan moved)."""
-        plan = self.plan_item
+        return self.plan_item_id is not None and self.is_outside_window(self.plan_item)
+
+    def is_outside_window(self, window):
+        """Whether the milestone's confirmed day lies outside ``window``: a plan item, or one
+        with the dates an officer proposes for it."""
         return (
-            plan is not None
-            and plan.is_tentative
+            window.is_tentative
             and not self.is_tentative
             and self.starts_on is not None
-            and not plan.starts_on <= self.starts_on <= plan.ends_on
+            and not window.starts_on <= self.starts_on <= window.ends_on
         )
+
+    def date_changed(self):
+        """Whether the date differs from the one stored (a new milestone: yes)."""
+        if self.pk is None:
+            return True
+        stored = Milestone.objects.filter(pk=self.pk).values_list(*self.DATE_FIELDS).first()
+        return stored is None or tuple(stored) != self.date_values()
 
     def clean(self):
         super().clean()
-        plan = self.plan_item
-        if self.is_outside_plan_window:
+        # A day kept outside a moved window stays as it is while people, status or text
+        # change: only a new date must fit the plan.
+        if self.is_outside_plan_window and self.date_changed():
             raise ValidationError(
                 {
                     "starts_on": _(
                         "The programme's plan puts this milestone in %(window)s; "
                         "choose a day inside it."
                     )
-                    % {"window": dates.describe(plan.when)}
+                    % {"window": dates.describe(self.plan_item.when)}
                 }
             )
 

@@ -5,8 +5,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
-from milestones import dates, people, plan, timeline
+from milestones import dashboard, dates, people, plan, timeline
 from milestones.forms.accounts import InvitationForm
+from milestones.forms.dashboard import DashboardFilterForm
 from milestones.forms.editing import StatusForm
 from milestones.models import (
     Cluster,
@@ -14,9 +15,7 @@ from milestones.models import (
     Milestone,
     Programme,
     Reminder,
-    ResponsibilityRole,
     Role,
-    seen_by,
 )
 from milestones.submissions.section import section_context
 from milestones.views.common import PersonMixin, with_people
@@ -24,32 +23,34 @@ from milestones.views.reviews import milestone_review_context
 
 
 class DashboardView(PersonMixin, TemplateView):
-    """What the person has to do, soonest first: open milestones, the overdue ones on top."""
+    """What needs attention: the open milestones the person sees, in groups by urgency
+    (overdue, this week, in 30 days, later), each counted, narrowed by the filters."""
 
     template_name = "milestones/dashboard.html"
 
-    # An officer of a large programme would otherwise get every open milestone of it: the
-    # page costs what it shows, and the cluster pages list everything.
-    limit = 100
-
     def get_context_data(self, **kwargs):
         person = self.request.user
-        # An officer's clusters are listed on the programme's page, a page at a time.
         programmes = list(
             Programme.objects.filter(officers__person=person)
             .annotate(cluster_count=Count("clusters"))
             .order_by("name", "pk")
         )
-        milestones = list(due_milestones(person, oversees=bool(programmes))[: self.limit + 1])
+        filter_form = DashboardFilterForm(self.request.GET or None)
+        filters = filter_form.filters
+        milestones = dashboard.open_milestones(person, oversees=bool(programmes), filters=filters)
         today = timezone.localdate()
         now = timezone.now()
+        groups = dashboard.due_groups(
+            milestones,
+            today=today,
+            now_time=timezone.localtime(now).time(),
+            make_row=lambda milestone: due_row(milestone, person=person, today=today, now=now),
+        )
         return super().get_context_data(
-            rows=[
-                due_row(milestone, person=person, today=today, now=now)
-                for milestone in milestones[: self.limit]
-            ],
-            more=len(milestones) > self.limit,
-            limit=self.limit,
+            groups=groups,
+            total=sum(group.count for group in groups),
+            filter_form=filter_form,
+            filtered=bool(filters),
             clusters=Cluster.objects.joined_by(person)
             .select_related("programme")
             .only("slug", "name", "programme__name")
@@ -89,42 +90,10 @@ class MyMilestonesView(PersonMixin, TemplateView):
 
 
 def due_milestones(person, *, oversees):
-    """The open milestones the person sees, soonest first, with their cluster and the name of
-    their lead (``lead_person_id``, ``lead_name``, ``lead_email``).
-
-    ``oversees``: the person is an officer of a programme. The soonest of a whole programme
-    are found by walking the open milestones in date order until enough are found; the
-    database takes that plan when the rule of who sees what is a condition on the milestone's
-    cluster (``seen_by``). Written as ``visible_to``'s subquery of clusters, it sorts every
-    open milestone of the programme; for a member of a few clusters that is the better plan.
-    """
-    if oversees and person.is_active:
-        milestones = Milestone.objects.filter(seen_by(person, via="cluster__"))
-    else:
-        milestones = Milestone.objects.visible_to(person)
-    return (
-        milestones.open()
-        .select_related("cluster__programme")
-        .only(
-            "kind",
-            "title",
-            "status",
-            *Milestone.DATE_FIELDS,
-            "cluster__slug",
-            "cluster__name",
-            "cluster__programme__time_zone",
-        )
-        # A milestone has at most one lead: joined, rather than everyone responsible prefetched.
-        .annotate(
-            lead_responsibility=FilteredRelation(
-                "responsibilities", condition=Q(responsibilities__role=ResponsibilityRole.LEAD)
-            ),
-            lead_person_id=F("lead_responsibility__person_id"),
-            lead_name=F("lead_responsibility__person__name"),
-            lead_email=F("lead_responsibility__person__email"),
-        )
-        .order_by("starts_on", "starts_at", "pk")
-    )
+    """The open milestones the person sees, soonest first, with their cluster, plan item and
+    the name of their lead (``lead_person_id``, ``lead_name``, ``lead_email``)."""
+    milestones = dashboard.open_milestones(person, oversees=oversees, filters={})
+    return dashboard.with_row_fields(milestones).order_by("starts_on", "starts_at", "pk")
 
 
 def due_row(milestone, *, person, today, now):
@@ -161,6 +130,7 @@ class ClusterView(PersonMixin, DetailView):
         milestones = list(
             Milestone.objects.visible_to(self.request.user)
             .filter(cluster=cluster)
+            .select_related("plan_item")
             .order_by("starts_on", "starts_at", "pk")
         )
         context["milestones"] = milestones

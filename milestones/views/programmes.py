@@ -9,9 +9,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from milestones import plan
 from milestones.forms.editing import PlanItemForm, ReminderScheduleForm
 from milestones.forms.filters import ClusterFilterForm
 from milestones.models import Cluster, Milestone, PlanItem, Programme
@@ -156,11 +158,47 @@ class PlanItemMixin(ProgrammeFormMixin):
         return super().get_context_data(plan_item=self.plan_item, **kwargs)
 
     def form_valid(self, form):
-        plan_item = form.save(by=self.request.user)
-        if plan_item is None:
+        if form.proposed() is None:
             return self.form_invalid(form)
-        messages.success(self.request, _("The plan item is saved for every cluster."))
+        if form.needs_preview():
+            # The dates move: first what that does to each cluster, then the officer's choice.
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form,
+                    preview=plan.preview_plan_change(plan_item=form.instance),
+                    fingerprint=form.fingerprint(),
+                )
+            )
+        if form.save(by=self.request.user) is None:
+            return self.form_invalid(form)
+        messages.success(self.request, saved_message(form.outcome))
         return redirect("milestones:programme", slug=self.programme.slug)
+
+
+def saved_message(outcome):
+    """What saving a plan item did, e.g. "moved for 12 clusters; 2 kept their day outside the
+    window; 1 cleared"."""
+    if outcome is None:
+        return _("The plan item is saved for every cluster.")
+    parts = [
+        ngettext("moved for %(count)d cluster", "moved for %(count)d clusters", outcome.moved)
+        % {"count": outcome.moved}
+    ]
+    if outcome.kept:
+        parts.append(
+            ngettext(
+                "%(count)d kept its day outside the window",
+                "%(count)d kept their day outside the window",
+                outcome.kept,
+            )
+            % {"count": outcome.kept}
+        )
+    if outcome.cleared:
+        parts.append(
+            ngettext("%(count)d cleared", "%(count)d cleared", outcome.cleared)
+            % {"count": outcome.cleared}
+        )
+    return _("The plan item is saved: %(what)s.") % {"what": "; ".join(parts)}
 
 
 class PlanItemCreateView(PlanItemMixin, FormView):

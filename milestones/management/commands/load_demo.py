@@ -1,15 +1,18 @@
-"""The demo: Clusters4Future's 2023/2024 milestone plan for SaxoCell and a fictional rival.
+"""The demo: Clusters4Future's 2023/2024 milestone plan from its kick-off, done by now, and a
+second round around the day the demo is first loaded (``milestones.demo``), for SaxoCell, a
+fictional rival and four more fictional clusters.
 
 Idempotent: it creates what is missing and leaves what exists as it is, so a second run changes
-nothing (and a demo user's edits survive it).
+nothing (and a demo user's edits survive it), also on a later day.
 """
 
 import datetime
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-from milestones import plan, services
+from milestones import demo, plan, services
 from milestones.models import (
     Cluster,
     Kind,
@@ -20,6 +23,7 @@ from milestones.models import (
     Programme,
     ProgrammeOfficer,
     Role,
+    Status,
 )
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 (the documented demo log-in, demo data only)
@@ -119,6 +123,16 @@ RESPONSIBLE = {
 }
 
 
+def _responsible(slug, kind, people):
+    """The lead and contributors of a cluster's milestone of a kind: SaxoCell's and Nordlicht's
+    as ``RESPONSIBLE`` says, a fictional cluster's coordinator for everything else."""
+    if (slug, kind) in RESPONSIBLE:
+        lead, contributors = RESPONSIBLE[(slug, kind)]
+        return people[lead], [people[email] for email in contributors]
+    email = next(email for other, _, email, _ in demo.MORE_CLUSTERS if other == slug)
+    return people[email], []
+
+
 class Command(BaseCommand):
     help = "Load the Clusters4Future demo data (idempotent) and print the demo log-ins."
 
@@ -129,7 +143,11 @@ class Command(BaseCommand):
         created += new
 
         clusters = {}
-        for fields in CLUSTERS:
+        more = [
+            {"slug": slug, "name": name, "round": 1, "phase": Phase.IMPLEMENTATION_1}
+            for slug, name, _, _ in demo.MORE_CLUSTERS
+        ]
+        for fields in CLUSTERS + more:
             cluster, new = Cluster.objects.get_or_create(
                 slug=fields["slug"], defaults={**fields, "programme": programme}
             )
@@ -137,41 +155,62 @@ class Command(BaseCommand):
             created += new
 
         people = {}
-        for email, name, organisation, place in PEOPLE:
+        more = [
+            (email, name, "", (slug, Role.COORDINATOR))
+            for slug, _, email, name in demo.MORE_CLUSTERS
+        ]
+        for email, name, organisation, place in PEOPLE + more:
             person = Person.objects.filter(email__iexact=email).first()
             if person is None:
+                # The fictional clusters' coordinators have never logged in: no password.
+                password = DEMO_PASSWORD if (email, name, organisation, place) in PEOPLE else None
                 person = Person.objects.create_user(
-                    email, DEMO_PASSWORD, name=name, organisation=organisation
+                    email, password, name=name, organisation=organisation
                 )
                 created += 1
             people[email] = person
             created += self._place(person, place, programme=programme, clusters=clusters)
 
         for fields in PLAN:
-            if not PlanItem.objects.filter(programme=programme, kind=fields["kind"]).exists():
+            if not PlanItem.objects.filter(programme=programme, title=fields["title"]).exists():
                 plan_item = PlanItem(programme=programme, **fields)
                 plan_item.full_clean()
                 plan.save_plan_item(plan_item=plan_item, reason="Kick-off, Leipzig, 11 Sep 2023")
                 created += 1
+        created += len(demo.add_relative_plan(programme=programme, today=timezone.localdate()))
         for cluster in clusters.values():
             created += len(plan.sync_cluster_plan(cluster=cluster))
-
-        for (slug, kind), (lead, contributors) in RESPONSIBLE.items():
-            milestone = clusters[slug].milestones.get(plan_item__kind=kind)
-            if milestone.responsibilities.exists():
-                continue
-            services.set_responsibilities(
-                milestone=milestone,
-                lead=people[lead],
-                contributors=[people[email] for email in contributors],
-            )
-            created += 1
+        created += self._arrange(clusters, people)
 
         self.stdout.write(
             f"Demo data {'loaded' if created else 'already there, nothing changed'}.\n"
             f"Demo log-ins (password “{DEMO_PASSWORD}”):\n"
             + "".join(f"  {email:<34} {self._describe(place)}\n" for email, _, _, place in PEOPLE)
         )
+
+    @staticmethod
+    def _arrange(clusters, people):
+        """Give each new milestone its people and its demo state: the kick-off's are done, the
+        second round's as ``demo.STATES`` says. A milestone with people is left as it is."""
+        arranged = 0
+        kick_off = {fields["title"] for fields in PLAN}
+        for slug, cluster in clusters.items():
+            milestones = cluster.milestones.exclude(plan_item=None).select_related("plan_item")
+            for milestone in milestones.order_by("pk"):
+                if milestone.responsibilities.exists():
+                    continue
+                lead, contributors = _responsible(slug, milestone.kind, people)
+                services.set_responsibilities(
+                    milestone=milestone, lead=lead, contributors=contributors
+                )
+                if milestone.plan_item.title in kick_off:
+                    state = Status.DONE
+                else:
+                    state = demo.STATES.get((slug, milestone.plan_item.title))
+                if state is not None:
+                    demo.arrange(milestone=milestone, state=state, by=lead)
+                arranged += 1
+        return arranged
 
     @staticmethod
     def _place(person, place, *, programme, clusters):
