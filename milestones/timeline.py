@@ -179,7 +179,11 @@ def by_month(*, plan_items, clusters, milestones, today):
             for month in months[:-1]
         ],
         "plan": [
-            {"item": item, **_placed(item.starts_on, item.when.last_day, first=first, days=days)}
+            {
+                "item": item,
+                "is_day": item.starts_on == item.when.last_day,
+                **_placed(item.starts_on, item.when.last_day, first=first, days=days),
+            }
             for item in plan_items
         ],
         "today": _css_percent((today - first).days * 100 / days),
