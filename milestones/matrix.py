@@ -98,9 +98,15 @@ def with_state(milestones, *, moment):
         latest_decision=Subquery(latest.values("review__decision")),
         state=Case(
             When(status=Status.CANCELLED, then=Value(CellState.CANCELLED)),
-            When(latest_decision=Decision.ACCEPTED, then=Value(CellState.ACCEPTED)),
+            # Only what was delivered can be accepted; asked in this order, the database
+            # looks for a review only for those.
+            When(
+                Q(status__in=(Status.SUBMITTED, Status.DONE))
+                & Q(latest_decision=Decision.ACCEPTED),
+                then=Value(CellState.ACCEPTED),
+            ),
             When(status=Status.DONE, then=Value(CellState.DONE)),
-            When(status=Status.SUBMITTED, latest_is_late=True, then=Value(CellState.LATE)),
+            When(Q(status=Status.SUBMITTED) & Q(latest_is_late=True), then=Value(CellState.LATE)),
             When(status=Status.SUBMITTED, then=Value(CellState.SUBMITTED)),
             When(overdue_condition(moment), then=Value(CellState.OVERDUE)),
             When(due_soon_condition(moment), then=Value(CellState.DUE_SOON)),

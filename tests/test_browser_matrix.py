@@ -165,3 +165,29 @@ def test_browser_programme_timeline_prints_on_one_landscape_page(live_server, ma
     )
     assert (rows, menu_shown, form_shown) == (CLUSTERS, False, False)
     assert (len(pages), width > height) == (1, True)
+
+
+PRINTED = """() => [...document.querySelectorAll(
+    "header nav, footer, main form, main button, main [role=button], nav.pages"
+)].filter((element) => element.getClientRects().length > 0).length"""
+
+
+def test_browser_matrix_and_milestone_page_print_without_menu_buttons_or_forms(live_server, matrix):
+    milestone = Milestone.objects.filter(cluster__name="Cluster 001").first()
+
+    with chromium() as browser:
+        page = browser.new_page(viewport=DESKTOP, locale="en-GB")
+        log_in(page, live_server.url)
+        shown = {}
+        for path in ["/programmes/c4f/", f"/milestones/{milestone.pk}/"]:
+            page.goto(f"{live_server.url}{path}")
+            page.emulate_media(media="screen")
+            on_screen = page.evaluate(PRINTED)
+            page.emulate_media(media="print")
+            shown[path] = (on_screen > 0, page.evaluate(PRINTED))
+        matrix_overflow = page.goto(f"{live_server.url}/programmes/c4f/") and page.evaluate(
+            "getComputedStyle(document.querySelector('.matrix-scroll')).overflowX"
+        )
+
+    assert shown == dict.fromkeys(shown, (True, 0))
+    assert matrix_overflow == "visible"
