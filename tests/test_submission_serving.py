@@ -13,6 +13,9 @@ from tests import samples
 
 SERVED = {}
 
+# Closing a response sends request_finished, on which Django closes stale database connections.
+pytestmark = pytest.mark.django_db
+
 
 def download(request, key):
     if key not in SERVED:
