@@ -37,6 +37,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from benchmarks import data, peers, submissions  # noqa: E402
+from benchmarks.exports import export_figures, export_lines  # noqa: E402
 from milestones.feeds.tokens import find_feed_token, issue_feed_token  # noqa: E402
 from milestones.models import (  # noqa: E402
     Milestone,
@@ -179,6 +180,10 @@ def page_figures(world):
         "programme matrix": (
             officer,
             reverse("milestones:programme", args=[world["programme"].slug]),
+        ),
+        "programme timeline": (
+            officer,
+            reverse("milestones:programme_timeline", args=[world["programme"].slug]),
         ),
     }
     # The state of a worker that has served a few requests: templates loaded and, on
@@ -483,6 +488,9 @@ def table(results):
             add(f"| {name} | {cells} |")
         add("")
     for size in SIZES:
+        if "exports" in results.get(size, {}):
+            add(export_lines(size, results[size]["exports"]))
+    for size in SIZES:
         sweep = results.get(size, {}).get("sweep")
         if sweep:
             add(
@@ -549,6 +557,10 @@ def main():
             print("feed measured", flush=True)
         results[size]["pages"] = page_figures(world)
         print("pages measured", flush=True)
+        results[size]["exports"] = export_figures(
+            world, side_by_side=side_by_side, check=check, queries_of=queries_of
+        )
+        print("exports measured", flush=True)
         if size == "small" and LOAD_SECONDS > 0 and shutil.which("wrk"):
             results["load"] = load_figures(
                 results["feed"].pop("token"), results[size]["pages"].pop("session")

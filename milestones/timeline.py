@@ -126,3 +126,66 @@ def by_year(milestones, *, today):
             }
         )
     return years
+
+
+def _month_starts(first, last):
+    """The first day of every month from ``first``'s to ``last``'s, and of the month after."""
+    month = first.replace(day=1)
+    while month <= last:
+        yield month
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    yield month
+
+
+def _placed(start, end, *, first, days):
+    """Left and width in percent of the days ``start`` to ``end`` (inclusive) on the chart."""
+    return {
+        "left": _css_percent((start - first).days * 100 / days),
+        "width": _css_percent(((end - start).days + 1) * 100 / days),
+    }
+
+
+def by_month(*, plan_items, clusters, milestones, today):
+    """The programme's chart: its months from the plan's first to its last (today and every
+    milestone shown included), the plan's windows, and a row per cluster with its own days.
+
+    ``milestones`` carry ``state`` and ``state_label`` (``matrix.cells_of``).
+    """
+    days_shown = [today]
+    for dated in (*plan_items, *milestones):
+        days_shown += [dated.starts_on, dated.when.last_day]
+    months = list(_month_starts(min(days_shown), max(days_shown)))
+    first, end = months[0], months[-1]
+    days = (end - first).days
+    numbers = {item.pk: number for number, item in enumerate(plan_items, start=1)}
+    by_cluster = {}
+    for milestone in sorted(milestones, key=lambda m: numbers.get(m.plan_item_id, 0)):
+        by_cluster.setdefault(milestone.cluster_id, []).append(
+            {
+                "milestone": milestone,
+                "number": numbers.get(milestone.plan_item_id),
+                "is_window": milestone.when.form == Form.WINDOW,
+                "is_day": milestone.starts_on == milestone.when.last_day,
+                **_placed(milestone.starts_on, milestone.when.last_day, first=first, days=days),
+            }
+        )
+    return {
+        "months": [
+            {
+                "name": format_date(month, "M"),
+                "year": month.year if month.month == 1 or month == first else None,
+                "left": _css_percent((month - first).days * 100 / days),
+            }
+            for month in months[:-1]
+        ],
+        "plan": [
+            {
+                "item": item,
+                "is_day": item.starts_on == item.when.last_day,
+                **_placed(item.starts_on, item.when.last_day, first=first, days=days),
+            }
+            for item in plan_items
+        ],
+        "today": _css_percent((today - first).days * 100 / days),
+        "rows": [{"cluster": c, "items": by_cluster.get(c.pk, [])} for c in clusters],
+    }

@@ -88,6 +88,16 @@ urlpatterns = [
         name="programme_csv",
     ),
     path(
+        "programmes/<slug:slug>/matrix.xlsx",
+        programmes.ProgrammeXlsxView.as_view(),
+        name="programme_xlsx",
+    ),
+    path(
+        "programmes/<slug:slug>/timeline/",
+        programmes.ProgrammeTimelineView.as_view(),
+        name="programme_timeline",
+    ),
+    path(
         "programmes/<slug:slug>/plan/new/",
         programmes.PlanItemCreateView.as_view(),
         name="plan_item_new",

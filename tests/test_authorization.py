@@ -181,6 +181,16 @@ EXPECTED = {
         post="L 405 405 405 405 405 405 L",
         kwargs=lambda w: {"slug": w.programme.slug},
     ),
+    "milestones:programme_xlsx": Row(
+        get="L 404 404 404 404 404 200 L",
+        post="L 405 405 405 405 405 405 L",
+        kwargs=lambda w: {"slug": w.programme.slug},
+    ),
+    "milestones:programme_timeline": Row(
+        get="L 404 404 404 404 404 200 L",
+        post="L 405 405 405 405 405 405 L",
+        kwargs=lambda w: {"slug": w.programme.slug},
+    ),
     "milestones:plan_item_new": Row(
         get="L 404 404 404 404 404 200 L",
         post="L 404 404 404 404 404 200 L",

@@ -1,7 +1,5 @@
-"""Programme officers: the matrix of clusters x plan items (and its CSV), the plan, and the
-reminder lead times."""
-
-import csv
+"""Programme officers: the matrix of clusters x plan items (its CSV and XLSX), the programme's
+timeline, the plan, and the reminder lead times."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -13,10 +11,10 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from milestones import plan
+from milestones import exports, matrix, plan, timeline
 from milestones.forms.editing import PlanItemForm, ReminderScheduleForm
-from milestones.forms.filters import ClusterFilterForm
-from milestones.models import Cluster, Milestone, PlanItem, Programme
+from milestones.forms.filters import MatrixFilterForm
+from milestones.models import Cluster, PlanItem, Programme
 from milestones.views.common import PersonMixin
 
 
@@ -27,56 +25,76 @@ def officer_programme(request, slug):
     return get_object_or_404(Programme, slug=slug, officers__person=request.user)
 
 
-def matrix_rows(*, clusters, plan_items):
-    """The matrix's rows: each cluster with, in the plan's order, its milestone of each plan
-    item, or None where it has none.
+class ProgrammePageMixin(PersonMixin):
+    """A page of the programme's clusters, 50 at a time, found by name and state and sorted
+    as the query string asks.
 
-    Only the milestones of ``clusters`` are read: a page of the matrix costs the same in a
-    programme of any size.
-    """
-    cells = {
-        (milestone.cluster_id, milestone.plan_item_id): milestone
-        for milestone in Milestone.objects.filter(
-            cluster__in=clusters, plan_item__in=plan_items
-        ).only("cluster_id", "plan_item_id", "status", "kind", *Milestone.DATE_FIELDS)
-    }
-    return [
-        {"cluster": cluster, "cells": [cells.get((cluster.pk, item.pk)) for item in plan_items]}
-        for cluster in clusters
-    ]
-
-
-class ProgrammeView(PersonMixin, TemplateView):
-    """The matrix, a page of clusters at a time, in the order of their names.
-
-    A programme of a thousand clusters is read one page at a time, or found by name: the
-    page costs what it shows. A page number past either end shows the nearest page there is,
-    one that is not a number the first: a link to a page that has since gone (the clusters
-    were fewer, or the filter narrower) still lands on a page, which says which it is.
+    A programme of a thousand clusters is read one page at a time: the page costs what it
+    shows. A page number past either end shows the nearest page there is, one that is not a
+    number the first: a link to a page that has since gone (the clusters were fewer, or the
+    filter narrower) still lands on a page, which says which it is.
     """
 
-    template_name = "milestones/programme.html"
     clusters_per_page = 50
 
     def get_context_data(self, **kwargs):
         programme = officer_programme(self.request, self.kwargs["slug"])
         plan_items = list(programme.plan_items.all())
-        filter_form = ClusterFilterForm(self.request.GET)
+        moment = matrix.programme_moment(programme)
+        filter_form = MatrixFilterForm(self.request.GET, plan_items=plan_items)
         clusters = filter_form.filter(Cluster.objects.filter(programme=programme))
-        paginator = Paginator(
-            clusters.order_by("name", "pk").only("slug", "name"), self.clusters_per_page
-        )
+        if state := filter_form.value("state"):
+            clusters = matrix.clusters_in_state(
+                clusters,
+                state=state,
+                plan_items=plan_items,
+                item=filter_form.value("item"),
+                moment=moment,
+            )
+        sort = matrix.Sort.parse(self.request.GET.get("sort"), plan_items)
+        clusters = matrix.sorted_clusters(clusters, sort=sort, moment=moment)
+        paginator = Paginator(clusters.only("slug", "name", "round"), self.clusters_per_page)
         page = paginator.get_page(page_number(self.request.GET.get("page")))
         return super().get_context_data(
             programme=programme,
             plan_items=plan_items,
+            moment=moment,
             filter_form=filter_form,
+            is_filtered=bool(filter_form.name or state),
+            sort=sort,
             page=page,
             previous_page_url=page.has_previous() and page_url(self.request, page.number - 1),
             next_page_url=page.has_next() and page_url(self.request, page.number + 1),
-            rows=matrix_rows(clusters=list(page), plan_items=plan_items),
             **kwargs,
         )
+
+
+class ProgrammeView(ProgrammePageMixin, TemplateView):
+    """The matrix: each cell's state in words and colour, each column's figures."""
+
+    template_name = "milestones/programme.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan_items, sort, moment = context["plan_items"], context["sort"], context["moment"]
+        counts = matrix.column_counts(
+            programme=context["programme"], plan_items=plan_items, moment=moment
+        )
+        context["columns"] = [
+            {
+                "item": item,
+                "counts": matrix.count_text(item, counts[item.pk]),
+                "sort_url": sort_url(self.request, sort.key(item)),
+                "aria_sort": sort.aria(item),
+            }
+            for item in plan_items
+        ]
+        context["cluster_sort_url"] = sort_url(self.request, sort.key())
+        context["cluster_aria_sort"] = sort.aria()
+        context["rows"] = matrix.matrix_rows(
+            clusters=list(context["page"]), plan_items=plan_items, moment=moment
+        )
+        return context
 
 
 def page_number(value):
@@ -96,32 +114,65 @@ def page_url(request, number):
     return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
+def sort_url(request, key):
+    """The first page of the same list sorted by ``key`` (by name: no parameter at all)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("sort", None)
+    if key != "cluster":
+        query["sort"] = key
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
+def export_context(request, slug):
+    """Every cluster of the programme (not a page, not a filter) with the plan and the time."""
+    programme = officer_programme(request, slug)
+    plan_items = list(programme.plan_items.all())
+    clusters = list(Cluster.objects.filter(programme=programme).order_by("name", "pk").only("name"))
+    values = exports.rows(
+        clusters=clusters, plan_items=plan_items, moment=matrix.programme_moment(programme)
+    )
+    return programme, values
+
+
 class ProgrammeCsvView(PersonMixin, View):
     def get(self, request, *args, **kwargs):
-        programme = officer_programme(request, kwargs["slug"])
-        plan_items = list(programme.plan_items.all())
-        clusters = Cluster.objects.filter(programme=programme).order_by("name", "pk").only("name")
-        rows = matrix_rows(clusters=list(clusters), plan_items=plan_items)
+        programme, values = export_context(request, kwargs["slug"])
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{programme.slug}-matrix.csv"'
-        writer = csv.writer(response)
-        writer.writerow([_("Cluster"), *[c for item in plan_items for c in _csv_columns(item)]])
-        for row in rows:
-            line = [row["cluster"].name]
-            for milestone in row["cells"]:
-                if milestone is None:
-                    line += ["", ""]
-                else:
-                    line += [milestone.get_status_display(), milestone.when_text]
-            writer.writerow(line)
+        exports.write_csv(response, values)
         return response
 
 
-def _csv_columns(plan_item):
-    return [
-        _("%(item)s: status") % {"item": plan_item.title},
-        _("%(item)s: date") % {"item": plan_item.title},
-    ]
+class ProgrammeXlsxView(PersonMixin, View):
+    def get(self, request, *args, **kwargs):
+        programme, values = export_context(request, kwargs["slug"])
+        response = HttpResponse(exports.xlsx_bytes(values), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{programme.slug}-matrix.xlsx"'
+        return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ProgrammeTimelineView(ProgrammePageMixin, TemplateView):
+    """The clusters by months: the plan's windows and each cluster's own days, today marked."""
+
+    template_name = "milestones/programme_timeline.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        clusters = list(context["page"])
+        cells = matrix.cells_of(
+            clusters=clusters, plan_items=context["plan_items"], moment=context["moment"]
+        )
+        context["chart"] = timeline.by_month(
+            plan_items=context["plan_items"],
+            clusters=clusters,
+            milestones=list(cells.values()),
+            today=context["moment"].today,
+        )
+        return context
 
 
 class ProgrammeFormMixin(PersonMixin):
