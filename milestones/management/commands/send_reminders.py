@@ -84,7 +84,8 @@ class Command(BaseCommand):
             # One line per round, also for one that failed after it had sent or recorded
             # something; seen as it happens even through a pipe.
             if not failed or summary != Summary(dry_run=dry_run):
-                self.stdout.write(str(summary))
+                for line in summary.lines():
+                    self.stdout.write(line)
                 self.stdout.flush()
             close_old_connections()
             stopping.wait(interval)
