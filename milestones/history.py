@@ -63,7 +63,8 @@ def _people_words(changes):
         )
     contributor = ResponsibilityRole.CONTRIBUTOR
     added = [c for c in changes if c.role_after == contributor != c.role_before]
-    removed = [c for c in changes if c.role_before == contributor != c.role_after]
+    # A contributor made lead is named as the new lead, not as a contributor taken off.
+    removed = [c for c in changes if c.role_before == contributor and not c.role_after]
     if added:
         parts.append(_("contributors added: %(names)s") % {"names": _names(added)})
     if removed:
