@@ -6,6 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DEBUG=false
 
+# libmagic: the types of submitted files are read from their bytes (python-magic).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libmagic1 \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN useradd --system --home-dir /app --shell /usr/sbin/nologin app
 WORKDIR /app
 

@@ -6,6 +6,7 @@ With DEBUG off (production) the app refuses to start without the values it canno
 
 import datetime
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -156,14 +157,60 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Submitted files: a folder on disk outside the static files, never served from a public URL
-# (milestones/submissions/storage.py).
+# (milestones/submissions/storage.py), or S3-compatible object storage when
+# SUBMISSIONS_STORAGE_URL is set (s3://bucket?endpoint_url=…&region_name=…): private objects,
+# keys from SUBMISSIONS_ACCESS_KEY and SUBMISSIONS_SECRET_KEY; files go out only through the
+# app's views (milestones/submissions/serving.py), never through the bucket's URLs.
 SUBMISSIONS_ROOT = env.path("SUBMISSIONS_ROOT", default=BASE_DIR / "var" / "submissions")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "submissions": {
+SUBMISSIONS_STORAGE_URL = env.str("SUBMISSIONS_STORAGE_URL", default="")
+# The operator's cap on the largest file, in MB (MiB): a plan item's own limit is never above it.
+SUBMISSIONS_MAX_FILE_MB = env.int("SUBMISSIONS_MAX_FILE_MB", default=200)
+
+
+def s3_storage(url, access_key, secret_key):
+    """django-storages' S3 storage for an s3://bucket?option=value URL."""
+    parsed = urlsplit(url)
+    if parsed.scheme != "s3" or not parsed.netloc:
+        raise ImproperlyConfigured(
+            f"SUBMISSIONS_STORAGE_URL must look like s3://bucket?endpoint_url=…, not {url!r}"
+        )
+    options = {"bucket_name": parsed.netloc}
+    allowed = {"endpoint_url", "region_name", "location", "addressing_style", "signature_version"}
+    for key, value in parse_qsl(parsed.query):
+        if key not in allowed:
+            raise ImproperlyConfigured(
+                f"SUBMISSIONS_STORAGE_URL: unknown option {key!r}; known: {sorted(allowed)}"
+            )
+        options[key] = value
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": options
+        | {
+            "access_key": access_key,
+            "secret_key": secret_key,
+            # Private objects; a name is never reused (upload_to makes each one new).
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+
+SUBMISSIONS_STORAGE = (
+    s3_storage(
+        SUBMISSIONS_STORAGE_URL,
+        env.str("SUBMISSIONS_ACCESS_KEY", default="") or None,
+        env.str("SUBMISSIONS_SECRET_KEY", default="") or None,
+    )
+    if SUBMISSIONS_STORAGE_URL
+    else {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": SUBMISSIONS_ROOT, "base_url": None},
-    },
+    }
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "submissions": SUBMISSIONS_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -172,6 +219,13 @@ STORAGES = {
         )
     },
 }
+
+# Uploaded files go to temporary files on disk as they arrive, never into memory, whatever
+# their size (a view adds milestones.submissions.uploads' limits in front); the form fields
+# beside them stay under DATA_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB).
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default="") or None
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
