@@ -52,7 +52,17 @@ class ProgrammeAdmin(admin.ModelAdmin):
     inlines = [ProgrammeOfficerInline]
 
 
-class MembershipInline(admin.TabularInline):
+class ByWhomInline(admin.TabularInline):
+    """An inline whose formset records who made each change (the history's "by")."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # A new class per request (inlineformset_factory): the person stays with it.
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.by = request.user
+        return formset
+
+
+class MembershipInline(ByWhomInline):
     model = Membership
     formset = MembershipFormSet
     extra = 0
@@ -117,7 +127,7 @@ class PersonAdmin(UserAdmin):
     inlines = [MembershipInline]
 
 
-class ResponsibilityInline(admin.TabularInline):
+class ResponsibilityInline(ByWhomInline):
     model = Responsibility
     formset = ResponsibilityFormSet
     extra = 1
@@ -204,17 +214,18 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["person", "cluster"]
 
     def save_model(self, request, obj, form, change):
+        by = request.user
         if change:
-            services.change_membership(membership=obj, changes=changes_of(form))
+            services.change_membership(membership=obj, changes=changes_of(form), by=by)
         else:
-            services.add_membership(membership=obj)
+            services.add_membership(membership=obj, by=by)
 
     def delete_model(self, request, obj):
-        services.remove_membership(membership=obj)
+        services.remove_membership(membership=obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
         for membership in queryset:
-            services.remove_membership(membership=membership)
+            services.remove_membership(membership=membership, by=request.user)
 
 
 @admin.register(ProgrammeOfficer)
@@ -234,16 +245,17 @@ class ResponsibilityAdmin(admin.ModelAdmin):
     raw_id_fields = ["milestone"]
 
     def save_model(self, request, obj, form, change):
+        by = request.user
         if change:
-            services.change_responsibility(responsibility=obj, changes=changes_of(form))
+            services.change_responsibility(responsibility=obj, changes=changes_of(form), by=by)
         else:
-            services.add_responsibility(responsibility=obj)
+            services.add_responsibility(responsibility=obj, by=by)
 
     def delete_model(self, request, obj):
         self.delete_queryset(request, Responsibility.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        services.remove_responsibilities(responsibilities=queryset)
+        services.remove_responsibilities(responsibilities=queryset, by=request.user)
 
 
 @admin.register(FeedToken)

@@ -235,6 +235,12 @@ def _format_range(first, last, *, whole_months):
     return f"{format_day(first)} – {format_day(last)}"
 
 
+def window_text(when):
+    """A window's (or span's) days in words, without saying the day is not fixed: "May–June
+    2024", "14–16 May 2024"."""
+    return _format_range(when.starts_on, when.ends_on, whole_months=when.is_whole_months)
+
+
 def describe(when):
     """The date in words, in the active language, saying which form it is.
 

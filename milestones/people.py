@@ -71,20 +71,21 @@ def _refuse_if_last_coordinator(membership):
         )
 
 
-def change_role(*, membership, role):
-    """Make the member a coordinator or a coordinator a member."""
+def change_role(*, membership, role, by=None):
+    """Make the member a coordinator or a coordinator a member; ``by``: who did it."""
     with transaction.atomic():
         membership = _locked(membership)
         if membership.role == role:
             return membership
         if role != Role.COORDINATOR:
             _refuse_if_last_coordinator(membership)
-        services.change_membership(membership=membership, changes={"role": role})
+        services.change_membership(membership=membership, changes={"role": role}, by=by)
     return membership
 
 
-def remove_from_cluster(*, membership):
-    """Take the person out of the cluster, with their responsibilities for its milestones."""
+def remove_from_cluster(*, membership, by=None, reason=""):
+    """Take the person out of the cluster, with their responsibilities for its milestones;
+    the histories record ``by`` and ``reason``."""
     with transaction.atomic():
         membership = _locked(membership)
         _refuse_if_last_coordinator(membership)
@@ -112,7 +113,9 @@ def remove_from_cluster(*, membership):
         services.remove_responsibilities(
             responsibilities=Responsibility.objects.filter(
                 milestone__cluster_id=membership.cluster_id, person_id=membership.person_id
-            )
+            ),
+            by=by,
+            reason=reason or _("No longer in the cluster."),
         )
         # Their addresses of the cluster's feed end for good: added again one day, they
         # subscribe afresh instead of finding an old address working again.
@@ -122,7 +125,7 @@ def remove_from_cluster(*, membership):
             cluster_id=membership.cluster_id,
             revoked_at__isnull=True,
         ).update(revoked_at=timezone.now())
-        services.remove_membership(membership=membership)
+        services.remove_membership(membership=membership, by=by, reason=reason)
     return membership
 
 
@@ -191,7 +194,7 @@ def invite_person(*, cluster, email, name, role, by):
         membership = Membership(person=person, cluster=cluster, role=role)
         if not person.has_usable_password():
             membership.invited_at = timezone.now()
-        services.add_membership(membership=membership)
+        services.add_membership(membership=membership, by=by, reason=_("Invited."))
     _send_invitation(membership=membership, by=by)
     return person
 
@@ -223,13 +226,13 @@ def resend_invitation(*, membership, by):
     return membership
 
 
-def withdraw_invitation(*, membership):
+def withdraw_invitation(*, membership, by=None):
     """Take back an invitation nobody accepted: its link stops working and says it was
     withdrawn, and the person leaves the cluster."""
     with transaction.atomic():
         membership = _locked(membership)
         _refuse_unless_pending(membership)
-        remove_from_cluster(membership=membership)
+        remove_from_cluster(membership=membership, by=by, reason=_("Invitation withdrawn."))
         # Their link also stands for invitations to other clusters: it stays while one is
         # pending, and what it opens is only what they are still invited to.
         if not pending_invitations(membership.person).exists():

@@ -218,11 +218,12 @@ def change_milestone_date(*, milestone, by, reason, **date_fields):
 
 
 def confirm_day(*, milestone, day, starts_at=None, ends_at=None, by, reason=""):
-    """Fix the day of a window; its history keeps the window it was."""
+    """Fix the day of a window; its history keeps the window it was and reads "day
+    confirmed" (``DateChange.confirms_day``)."""
     return change_milestone_date(
         milestone=milestone,
         by=by,
-        reason=reason or _("Day confirmed."),
+        reason=reason,
         starts_on=day,
         ends_on=None,
         starts_at=starts_at,
@@ -238,6 +239,11 @@ class DateChange:
     reason: str
     before: When | None
     after: When
+
+    @property
+    def confirms_day(self):
+        """A window given its day."""
+        return self.before is not None and self.before.is_tentative and not self.after.is_tentative
 
 
 def history(milestone):

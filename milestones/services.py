@@ -22,9 +22,11 @@ from django.utils import timezone
 from milestones.models import (
     Cluster,
     Membership,
+    MembershipChange,
     Milestone,
     Person,
     Responsibility,
+    ResponsibilityChange,
     ResponsibilityRole,
 )
 
@@ -44,6 +46,61 @@ def _touch_milestones(milestones):
 def _touch_people(*person_ids):
     """Move the ``updated_at`` of the people: a reminder round's claim sees they changed."""
     Person.objects.filter(pk__in=set(person_ids)).update(updated_at=timezone.now())
+
+
+def _record_roles(change_model, *, owner, before, after, by, reason):
+    """One row of ``change_model`` per person whose role differs between ``before`` and
+    ``after`` (person id to role, absent for none), all with the same moment, who and why.
+    ``owner``: the milestone or cluster, as {field: id}."""
+    changed = sorted(
+        person_id
+        for person_id in before.keys() | after.keys()
+        if before.get(person_id, "") != after.get(person_id, "")
+    )
+    if not changed:
+        return
+    names = {
+        pk: name or email
+        for pk, name, email in Person.objects.filter(pk__in=changed).values_list(
+            "pk", "name", "email"
+        )
+    }
+    now = timezone.now()
+    change_model.objects.bulk_create(
+        change_model(
+            **owner,
+            person_id=person_id,
+            person_name=names.get(person_id, ""),
+            role_before=before.get(person_id, ""),
+            role_after=after.get(person_id, ""),
+            changed_by=by,
+            changed_at=now,
+            reason=reason or "",
+        )
+        for person_id in changed
+    )
+
+
+def _record_responsibilities(milestone_id, before, after, *, by, reason):
+    _record_roles(
+        ResponsibilityChange,
+        owner={"milestone_id": milestone_id},
+        before=before,
+        after=after,
+        by=by,
+        reason=reason,
+    )
+
+
+def _record_membership(cluster_id, before, after, *, by, reason):
+    _record_roles(
+        MembershipChange,
+        owner={"cluster_id": cluster_id},
+        before=before,
+        after=after,
+        by=by,
+        reason=reason,
+    )
 
 
 def _apply(instance, changes):
@@ -102,40 +159,60 @@ def set_status(*, milestone, status, by, note=""):
 # person's own feed holds what they are responsible for, so each change touches the milestone.
 
 
-def add_responsibility(*, responsibility):
-    """Save a new responsibility and touch its milestone."""
+def add_responsibility(*, responsibility, by=None, reason=""):
+    """Save a new responsibility and touch its milestone; its history records who and why."""
     with transaction.atomic():
         responsibility.save()
+        _record_responsibilities(
+            responsibility.milestone_id,
+            {},
+            {responsibility.person_id: responsibility.role},
+            by=by,
+            reason=reason,
+        )
         _touch_milestones(Milestone.objects.filter(pk=responsibility.milestone_id))
     return responsibility
 
 
-def change_responsibility(*, responsibility, changes):
+def change_responsibility(*, responsibility, changes, by=None, reason=""):
     """Set fields of a saved responsibility (a role, a person, a milestone) and save it;
-    touches the milestone it belongs to and the one it belonged to."""
+    touches the milestone it belongs to and the one it belonged to, and records the change
+    in their histories."""
     with transaction.atomic():
-        before = Responsibility.objects.values_list("milestone_id", flat=True).get(
-            pk=responsibility.pk
-        )
+        milestone_id, person_id, role = Responsibility.objects.values_list(
+            "milestone_id", "person_id", "role"
+        ).get(pk=responsibility.pk)
         _apply(responsibility, changes)
         responsibility.save()
-        _touch_milestones(Milestone.objects.filter(pk__in={before, responsibility.milestone_id}))
+        after = {responsibility.person_id: responsibility.role}
+        if milestone_id == responsibility.milestone_id:
+            _record_responsibilities(milestone_id, {person_id: role}, after, by=by, reason=reason)
+        else:
+            _record_responsibilities(milestone_id, {person_id: role}, {}, by=by, reason=reason)
+            _record_responsibilities(responsibility.milestone_id, {}, after, by=by, reason=reason)
+        _touch_milestones(
+            Milestone.objects.filter(pk__in={milestone_id, responsibility.milestone_id})
+        )
     return responsibility
 
 
-def remove_responsibilities(*, responsibilities):
-    """Delete the responsibilities of a queryset and touch their milestones."""
+def remove_responsibilities(*, responsibilities, by=None, reason=""):
+    """Delete the responsibilities of a queryset, record it in their milestones' histories
+    and touch them."""
     with transaction.atomic():
-        milestone_ids = set(responsibilities.values_list("milestone_id", flat=True))
+        rows = list(responsibilities.values_list("milestone_id", "person_id", "role"))
         responsibilities.delete()
-        _touch_milestones(Milestone.objects.filter(pk__in=milestone_ids))
+        for milestone_id in {row[0] for row in rows}:
+            before = {person_id: role for m_id, person_id, role in rows if m_id == milestone_id}
+            _record_responsibilities(milestone_id, before, {}, by=by, reason=reason)
+        _touch_milestones(Milestone.objects.filter(pk__in={row[0] for row in rows}))
 
 
-def set_responsibilities(*, milestone, lead, contributors):
+def set_responsibilities(*, milestone, lead, contributors, by=None, reason=""):
     """Make the people responsible for a milestone exactly its lead (or none) and contributors.
 
-    Raises ValidationError for somebody outside the milestone's cluster. Touches the milestone
-    when anything changed.
+    Raises ValidationError for somebody outside the milestone's cluster. When anything
+    changed, records it in the milestone's history (who, why) and touches the milestone.
     """
     wanted = {person.pk: ResponsibilityRole.CONTRIBUTOR for person in contributors}
     if lead is not None:
@@ -155,6 +232,13 @@ def set_responsibilities(*, milestone, lead, contributors):
         for responsibility in new:
             responsibility.full_clean()
             responsibility.save()
+        _record_responsibilities(
+            milestone.pk,
+            {person_id: r.role for person_id, r in existing.items()},
+            wanted,
+            by=by,
+            reason=reason,
+        )
         _touch_milestones(Milestone.objects.filter(pk=milestone.pk))
 
 
@@ -190,46 +274,68 @@ def change_person(*, person, changes):
     return person
 
 
-def remove_person(*, person):
-    """Delete a person, with their memberships and responsibilities; touches the milestones
-    they were responsible for."""
+def remove_person(*, person, by=None):
+    """Delete a person, with their memberships and responsibilities; the histories of their
+    milestones and clusters keep their name, and the milestones are touched."""
     with transaction.atomic():
-        milestone_ids = set(
-            Responsibility.objects.filter(person=person).values_list("milestone_id", flat=True)
+        responsibilities = list(
+            Responsibility.objects.filter(person=person).values_list("milestone_id", "role")
         )
+        for milestone_id, role in responsibilities:
+            _record_responsibilities(milestone_id, {person.pk: role}, {}, by=by, reason="")
+        for cluster_id, role in Membership.objects.filter(person=person).values_list(
+            "cluster_id", "role"
+        ):
+            _record_membership(cluster_id, {person.pk: role}, {}, by=by, reason="")
         person.delete()
-        _touch_milestones(Milestone.objects.filter(pk__in=milestone_ids))
+        _touch_milestones(Milestone.objects.filter(pk__in={row[0] for row in responsibilities}))
 
 
 # Memberships: a reminder goes only to a member of its milestone's cluster (an overdue one to a
 # lead or a coordinator), so joining, leaving or changing role moves the person's updated_at.
 
 
-def add_membership(*, membership):
-    """Save a new membership of a person in a cluster; touches the person."""
+def add_membership(*, membership, by=None, reason=""):
+    """Save a new membership of a person in a cluster; touches the person and records it in
+    the cluster's history of its members."""
     with transaction.atomic():
         membership.save()
+        _record_membership(
+            membership.cluster_id, {}, {membership.person_id: membership.role}, by=by, reason=reason
+        )
         _touch_people(membership.person_id)
     return membership
 
 
-def change_membership(*, membership, changes):
+def change_membership(*, membership, changes, by=None, reason=""):
     """Set fields of a membership (a role, a person, a cluster) and save it; touches the
-    person it belongs to and the one it belonged to."""
+    person it belongs to and the one it belonged to. A new role, person or cluster goes into
+    the history of the cluster's members."""
     with transaction.atomic():
-        before = Membership.objects.values_list("person_id", flat=True).get(pk=membership.pk)
+        cluster_id, person_id, role = Membership.objects.values_list(
+            "cluster_id", "person_id", "role"
+        ).get(pk=membership.pk)
         _apply(membership, changes)
         membership.save()
-        _touch_people(before, membership.person_id)
+        after = {membership.person_id: membership.role}
+        if cluster_id == membership.cluster_id:
+            _record_membership(cluster_id, {person_id: role}, after, by=by, reason=reason)
+        else:
+            _record_membership(cluster_id, {person_id: role}, {}, by=by, reason=reason)
+            _record_membership(membership.cluster_id, {}, after, by=by, reason=reason)
+        _touch_people(person_id, membership.person_id)
     return membership
 
 
-def remove_membership(*, membership):
-    """Delete a membership; touches its person.
+def remove_membership(*, membership, by=None, reason=""):
+    """Delete a membership; touches its person and records it in the cluster's history.
 
     The person's responsibilities for the cluster's milestones stay: ``people`` takes them
     away first where a coordinator removes somebody.
     """
     with transaction.atomic():
+        _record_membership(
+            membership.cluster_id, {membership.person_id: membership.role}, {}, by=by, reason=reason
+        )
         membership.delete()
         _touch_people(membership.person_id)

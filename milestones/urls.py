@@ -40,6 +40,11 @@ urlpatterns = [
     ),
     path("milestones/<int:pk>/", pages.MilestoneView.as_view(), name="milestone"),
     path("milestones/<int:pk>/edit/", editing.MilestoneEditView.as_view(), name="milestone_edit"),
+    path(
+        "milestones/<int:pk>/confirm-day/",
+        editing.ConfirmDayView.as_view(),
+        name="confirm_day",
+    ),
     path("milestones/<int:pk>/status/", editing.StatusUpdateView.as_view(), name="status"),
     path(
         "milestones/<int:pk>/submission/files/",

@@ -116,6 +116,12 @@ EXPECTED = {
         post="L 404 403 403 200 404 403 L",
         kwargs=lambda w: {"pk": w.milestone.pk},
     ),
+    # Only a window's day is confirmed: the coordinator of a day goes back to its page.
+    "milestones:confirm_day": Row(
+        get="L 404 403 403 302 404 403 L",
+        post="L 404 403 403 302 404 403 L",
+        kwargs=lambda w: {"pk": w.milestone.pk},
+    ),
     "milestones:status": Row(
         get="L 404 404 200 200 404 404 L",
         post="L 404 404 200 200 404 404 L",
@@ -481,6 +487,7 @@ def test_csrf_protected_views_are_the_ones_with_forms():
         "login",
         "logout",
         "milestones:account",
+        "milestones:confirm_day",
         "milestones:invitation",
         "milestones:invitation_new",
         "milestones:invitation_resend",

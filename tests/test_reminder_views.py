@@ -213,9 +213,9 @@ def test_milestone_page_shows_the_ledger_to_coordinators_only(
             ledger_row(milestone, person, lead_days, ReminderState.SENT)
 
     client.force_login(coordinator)
-    # session, person, milestone, its people, its history, the reader's roles (in the cluster
-    # and as an officer), its extensions and reviews, the ledger
-    with django_assert_num_queries(10):
+    # session, person, milestone, its people, its history, the changes of its people, the
+    # reader's roles (in the cluster and as an officer), its extensions and reviews, the ledger
+    with django_assert_num_queries(11):
         as_coordinator = client.get(f"/milestones/{milestone.pk}/")
     client.force_login(member)
     as_member = client.get(f"/milestones/{milestone.pk}/")

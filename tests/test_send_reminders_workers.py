@@ -218,7 +218,10 @@ def test_two_workers_at_once_on_sqlite_take_turns(tmp_path, smtp):
         ).fetchall()
     assert (first.returncode, second.returncode) == (0, 0)
     assert (first_out.all(), second_out.all()) == (
-        ["sent 12, failed 0, skipped 24, missed 0"],
+        [
+            "sent 12, failed 0, skipped 24, missed 0",
+            "  skipped 24 because it was due before the milestone was created",
+        ],
         ["sent 0, failed 0, skipped 0, missed 0"],
     )
     assert (len(pairs), len(set(pairs)), ledger) == (12, 12, [("sent", 12)])
@@ -249,7 +252,10 @@ def test_sqlite_round_leaves_the_database_free_for_edits_while_an_email_is_under
     with sqlite3.connect(tmp_path / "db.sqlite3") as database:
         titles = database.execute("SELECT title FROM milestones_milestone ORDER BY id").fetchall()
     assert (round_.returncode, err.all()) == (0, [])
-    assert out.all() == ["sent 12, failed 0, skipped 24, missed 0"]
+    assert out.all() == [
+        "sent 12, failed 0, skipped 24, missed 0",
+        "  skipped 24 because it was due before the milestone was created",
+    ]
     assert titles == [("Renamed",), ("Deliverable 1",), ("Deliverable 2",)]
     assert len(set(received_pairs(smtp))) == 12
 

@@ -319,5 +319,6 @@ def test_page_costs_the_same_for_one_version_and_many(
 
 # The session and person, the milestone with its people, its history, the person's roles,
 # the section (versions with their files, the draft and its files, the next number, the lead),
-# the extensions, the reviews and whether the reader is an officer (views/reviews.py).
-PAGE_QUERIES = 17
+# the extensions, the reviews and whether the reader is an officer (views/reviews.py), the
+# changes of its people (history.py).
+PAGE_QUERIES = 18

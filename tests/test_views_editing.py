@@ -6,6 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
 
+from milestones import plan
 from milestones.models import (
     Kind,
     Membership,
@@ -304,7 +305,7 @@ def test_edit_confirms_day_inside_plan_window(client, coordinator, officer, prog
     }
     assert inside.status_code == 302
     assert (milestone.when_text, milestone.title) == ("14 May 2024", "On-site visit")
-    assert milestone.history.first().history_change_reason == "Day confirmed."
+    assert plan.date_changes(milestone)[-1].confirms_day is True
 
 
 def test_status_update_by_person_responsible(client, coordinator, member, make_milestone):

@@ -16,12 +16,13 @@ from milestones.plan import change_milestone_date
 from tests.helpers import MARCH_21, texts
 
 # Queries per page, the same for one milestone and for many.
-# session, person, cluster, milestones, memberships, the reader's roles
-CLUSTER_QUERIES = 6
-# session, person, milestone, its people, its history, the reader's roles (in the cluster
-# and as an officer), its extensions, its reviews, and for the cluster's coordinators its
-# reminder ledger
-MILESTONE_QUERIES = 10
+# session, person, cluster, milestones, memberships, the history of the members, the
+# reader's roles
+CLUSTER_QUERIES = 7
+# session, person, milestone, its people, its history, the changes of its people, the
+# reader's roles (in the cluster and as an officer), its extensions, its reviews, and for the
+# cluster's coordinators its reminder ledger
+MILESTONE_QUERIES = 11
 
 
 @pytest.fixture
@@ -201,10 +202,12 @@ def test_milestone_page_shows_date_cut_off_people_and_history(
         "Leipzig",
     ]
     history = texts(response, ".history li")
-    assert [entry.split(": ", 1)[1] for entry in history] == [
-        "set to 2 April 2024, due 12:00",
-        "moved from 2 April 2024, due 12:00 to 5 April 2024, due 12:00 by Carla Coordinator: "
-        "the jury asked for more time",
+    assert [entry.split(" · ", 1)[1] for entry in history] == [
+        "date set: 2 April 2024, due 12:00",
+        "lead: nobody → Max Member",
+        "contributors added: Carla Coordinator",
+        "date: 2 April 2024, due 12:00 → 5 April 2024, due 12:00 · by Carla Coordinator · "
+        "“the jury asked for more time”",
     ]
     assert texts(response, "a[download]") == ["Download .ics"]
     assert BeautifulSoup(response.content, "html.parser").select_one("a[download]")["href"] == (
@@ -244,7 +247,7 @@ def test_milestone_page_shows_who_changed_the_status_when_and_their_note(
 
     response = client.get(f"/milestones/{milestone.pk}/")
 
-    assert texts(response, ".status-history li") == [
-        "21 March 2024, 09:00 : Planned → In progress, set by Carla Coordinator",
-        "21 March 2024, 09:00 : In progress → Done, set by Max Member: sent by mail",
+    assert texts(response, ".history li.history-status") == [
+        "21 March 2024, 09:00 · status: Planned → In progress · by Carla Coordinator",
+        "21 March 2024, 09:00 · status: In progress → Done · by Max Member · “sent by mail”",
     ]

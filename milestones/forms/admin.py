@@ -110,16 +110,20 @@ class PlanItemAdminForm(SubmissionSettingsAdminMixin, ChangeReasonForm):
 
 
 class MembershipFormSet(forms.BaseInlineFormSet):
-    """A cluster's or a person's memberships; each change moves the person's ``updated_at``."""
+    """A cluster's or a person's memberships; each change moves the person's ``updated_at``
+    and is recorded with who made it (``by``, set by the admin's inline)."""
+
+    by = None
 
     def save_new(self, form, commit=True):
-        return services.add_membership(membership=super().save_new(form, commit=False))
+        membership = super().save_new(form, commit=False)
+        return services.add_membership(membership=membership, by=self.by)
 
     def save_existing(self, form, obj, commit=True):
-        return services.change_membership(membership=obj, changes=changes_of(form))
+        return services.change_membership(membership=obj, changes=changes_of(form), by=self.by)
 
     def delete_existing(self, obj, commit=True):
-        services.remove_membership(membership=obj)
+        services.remove_membership(membership=obj, by=self.by)
 
 
 class ResponsibilityFormSet(forms.BaseInlineFormSet):
@@ -137,11 +141,18 @@ class ResponsibilityFormSet(forms.BaseInlineFormSet):
         if len(leads) > 1:
             raise ValidationError(_("A milestone has one lead; make the others contributors."))
 
+    by = None
+
     def save_new(self, form, commit=True):
-        return services.add_responsibility(responsibility=super().save_new(form, commit=False))
+        responsibility = super().save_new(form, commit=False)
+        return services.add_responsibility(responsibility=responsibility, by=self.by)
 
     def save_existing(self, form, obj, commit=True):
-        return services.change_responsibility(responsibility=obj, changes=changes_of(form))
+        return services.change_responsibility(
+            responsibility=obj, changes=changes_of(form), by=self.by
+        )
 
     def delete_existing(self, obj, commit=True):
-        services.remove_responsibilities(responsibilities=Responsibility.objects.filter(pk=obj.pk))
+        services.remove_responsibilities(
+            responsibilities=Responsibility.objects.filter(pk=obj.pk), by=self.by
+        )

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from milestones import plan, services
+from milestones import dates, plan, services
 from milestones.forms.dates import DateFieldsMixin, add_model_errors
 from milestones.forms.submissions import SubmissionSettingsMixin
 from milestones.models import (
@@ -106,23 +106,16 @@ class MilestoneForm(SubmissionSettingsMixin, DateFieldsMixin):
 
     def save(self, *, by):
         """Create or change the milestone and its people; None, with the errors beside their
-        fields, if unsound. A window given its day says so in the history, unless the person
-        gave a reason."""
+        fields, if unsound."""
         data = self.cleaned_data
         milestone = self.instance or Milestone(cluster=self.cluster)
-        confirms_day = (
-            milestone.is_tentative
-            and not self.date_values["is_tentative"]
-            and self.date_values["ends_on"] is None
-        )
         changes = {n: data[n] for n in ("kind", "title", "description", "location")}
         changes.update(self.date_values)
         changes.update(self.submission_values(kind=data["kind"]))
         for name, value in changes.items():
             setattr(milestone, name, value)
+        # A window given its day reads "day confirmed" in the history (plan.date_changes).
         reason = data.get("reason", "")
-        if confirms_day:
-            reason = reason or gettext("Day confirmed.")
         try:
             milestone.full_clean()
             with transaction.atomic():
@@ -133,12 +126,69 @@ class MilestoneForm(SubmissionSettingsMixin, DateFieldsMixin):
                         milestone=milestone, changes=changes, by=by, reason=reason
                     )
                 services.set_responsibilities(
-                    milestone=milestone, lead=data["lead"], contributors=data["contributors"]
+                    milestone=milestone,
+                    lead=data["lead"],
+                    contributors=data["contributors"],
+                    by=by,
+                    reason=reason,
                 )
         except ValidationError as error:
             add_model_errors(self, error)
             return None
         return milestone
+
+
+class ConfirmDayForm(forms.Form):
+    """The day of a window milestone, chosen inside its window, with an optional time."""
+
+    starts_on = forms.DateField(
+        label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    starts_at = forms.TimeField(
+        label=_("Time (optional)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    reason = forms.CharField(
+        label=_("Note for the history (optional)"), required=False, max_length=500
+    )
+
+    def __init__(self, *args, milestone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.milestone = milestone
+        self.first_day, self.last_day = milestone.starts_on, milestone.ends_on
+        self.window = dates.window_text(milestone.when)
+        self.first_text = dates.format_day(self.first_day)
+        self.last_text = dates.format_day(self.last_day)
+        self.fields["starts_on"].widget.attrs.update(
+            min=self.first_day.isoformat(), max=self.last_day.isoformat()
+        )
+        if milestone.is_deadline:
+            self.fields["starts_at"].label = _("Cut-off time (optional)")
+
+    def clean_starts_on(self):
+        day = self.cleaned_data["starts_on"]
+        if not self.first_day <= day <= self.last_day:
+            raise ValidationError(
+                gettext("Choose a day from %(first)s to %(last)s, inside the window %(window)s.")
+                % {"first": self.first_text, "last": self.last_text, "window": self.window}
+            )
+        return day
+
+    def save(self, *, by):
+        """Confirm the day; None, with the errors beside their fields, if unsound."""
+        data = self.cleaned_data
+        try:
+            return plan.confirm_day(
+                milestone=self.milestone,
+                day=data["starts_on"],
+                starts_at=data["starts_at"],
+                by=by,
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            add_model_errors(self, error)
+            return None
 
 
 class StatusForm(forms.Form):

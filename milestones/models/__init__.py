@@ -1,7 +1,7 @@
 """The domain: programmes, their clusters, the people in them and the clusters' milestones.
 
-One module per part (``programmes``, ``milestone``, ``feeds``, ``reminders``); every model
-is imported from here.
+One module per part (``programmes``, ``milestone``, ``history``, ``feeds``, ``reminders``);
+every model is imported from here.
 """
 
 from milestones.models.feeds import (
@@ -9,6 +9,7 @@ from milestones.models.feeds import (
     FeedToken,
     RenderedEvent,
 )
+from milestones.models.history import MembershipChange, ResponsibilityChange
 from milestones.models.milestone import (
     CLOSED_STATUSES,
     DEADLINE_KINDS,
@@ -76,6 +77,7 @@ __all__ = [
     "Language",
     "LateSubmissions",
     "Membership",
+    "MembershipChange",
     "Milestone",
     "MilestoneQuerySet",
     "Person",
@@ -92,6 +94,7 @@ __all__ = [
     "ReminderState",
     "RenderedEvent",
     "Responsibility",
+    "ResponsibilityChange",
     "ResponsibilityRole",
     "Review",
     "Role",

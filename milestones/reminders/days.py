@@ -10,9 +10,13 @@ from django.conf import settings
 DIGEST_GRACE = datetime.timedelta(hours=1)
 
 
+# The holidays' names in the languages of the emails.
+HOLIDAY_LANGUAGES = {"de": "de", "en": "en_US"}
+
+
 @functools.lru_cache(maxsize=64)
-def _public_holidays(state, year):
-    return holidays.country_holidays("DE", subdiv=state, years=year)
+def _public_holidays(state, year, language=None):
+    return holidays.country_holidays("DE", subdiv=state, years=year, language=language)
 
 
 def is_working_day(day):
@@ -25,6 +29,21 @@ def working_day_on_or_before(day):
     while not is_working_day(day):
         day -= datetime.timedelta(days=1)
     return day
+
+
+def holiday_name(day, *, language):
+    """The name of the public holiday on ``day`` in ``language`` ("de" or "en"), or None."""
+    names = _public_holidays(
+        settings.REMINDER_HOLIDAY_STATE, day.year, HOLIDAY_LANGUAGES.get(language, "en_US")
+    )
+    return names.get(day)
+
+
+def days_off_up_to(day):
+    """The days that are no working days from the working day before ``day`` (exclusive) up
+    to ``day`` (inclusive), oldest first: what moved a reminder due on ``day`` earlier."""
+    first = working_day_on_or_before(day)
+    return [first + datetime.timedelta(days=n) for n in range(1, (day - first).days + 1)]
 
 
 def working_day_after(day):

@@ -11,11 +11,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import punycode
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from milestones import dates, ical, timeline
-from milestones.models import Milestone, Person, ReminderKind
+from milestones import ical
+from milestones.models import Milestone, Person
+from milestones.reminders.facts import item_facts
 
 UNSUBSCRIBE_SALT = "milestones.reminders.unsubscribe"
 
@@ -56,18 +56,6 @@ def _address(name, email):
     if at and not domain.isascii():
         email = f"{local}@{punycode(domain)}"
     return formataddr((header_text(name), email))
-
-
-def _countdown(milestone, kind, *, now, tz):
-    """The pages' count-down of the milestone; a date-change email says so first."""
-    words = timeline.countdown(
-        milestone,
-        today=now.astimezone(tz).date(),
-        passed=timeline.cut_off_passed(milestone.when, now=now, tz=tz),
-    )
-    if kind == ReminderKind.DATE_CHANGED:
-        return f"{_('date changed')}, {words}"
-    return words
 
 
 class MessageParts:
@@ -135,38 +123,25 @@ def language_of(person):
 
 
 def _items(reminders, *, now):
-    items = []
-    for reminder in reminders:
-        milestone = reminder.milestone
-        tz = dates.zone(milestone.cluster.programme.time_zone)
-        items.append(
-            {
-                "milestone": milestone,
-                "cluster": milestone.cluster,
-                "kind": reminder.kind,
-                "countdown": _countdown(milestone, reminder.kind, now=now, tz=tz),
-                "when": dates.describe(milestone.when),
-                "url": ical.milestone_url(milestone),
-            }
-        )
-    return items
+    return [item_facts(reminder, now=now) for reminder in reminders]
 
 
 def _subject(items):
     if len(items) == 1:
         item = items[0]
-        return f"[{item['cluster'].name}] {item['milestone'].title}: {item['countdown']}"
-    count = len({item["milestone"].pk for item in items})
+        return f"[{item['cluster_name']}] {item['title']}: {item['countdown']}"
+    count = len({item["url"] for item in items})
     return ngettext(
         "Your reminders: %(count)d milestone", "Your reminders: %(count)d milestones", count
     ) % {"count": count}
 
 
-def _frame(person, *, parts, is_digest):
+def _frame(person, *, parts, is_digest, milestone_count):
     """What the email around the items shows: greeting, footer links."""
     return {
         "greeting_name": person.name or person.email,
         "is_digest": is_digest,
+        "is_one_milestone": milestone_count == 1,
         "preferences_url": parts.get(
             ("preferences",),
             lambda: settings.SITE_URL + reverse("milestones:reminder_preferences"),
@@ -183,20 +158,7 @@ def _frame(person, *, parts, is_digest):
 
 def _body(extension, items, *, frame, parts):
     head, tail = parts.frame(f"milestones/email/reminder.{extension}", **frame)
-    shown = [
-        parts.item(
-            f"milestones/email/reminder_item.{extension}",
-            title=item["milestone"].title,
-            cluster_name=item["cluster"].name,
-            countdown=item["countdown"],
-            kind=item["kind"],
-            when=item["when"],
-            is_tentative=item["milestone"].is_tentative,
-            location=item["milestone"].location,
-            url=item["url"],
-        )
-        for item in items
-    ]
+    shown = [parts.item(f"milestones/email/reminder_item.{extension}", **item) for item in items]
     return "".join([head, *shown, tail])
 
 
@@ -209,7 +171,10 @@ def build_message(*, person, reminders, now, parts=None):
     language = language_of(person)
     with translation.override(language):
         items = _items(reminders, now=now)
-        frame = _frame(person, parts=parts, is_digest=len(items) > 1)
+        milestones = {reminder.milestone.pk: reminder.milestone for reminder in reminders}
+        frame = _frame(
+            person, parts=parts, is_digest=len(items) > 1, milestone_count=len(milestones)
+        )
         text, html = (_body(extension, items, frame=frame, parts=parts) for extension in EXTENSIONS)
         subject = _subject(items)
     message = EmailMultiAlternatives(
@@ -227,7 +192,7 @@ def build_message(*, person, reminders, now, parts=None):
         },
     )
     message.attach_alternative(html, "text/html")
-    for milestone in {item["milestone"].pk: item["milestone"] for item in items}.values():
+    for milestone in milestones.values():
         message.attach(
             f"milestone-{milestone.pk}.ics",
             parts.event_file(milestone, language=language),

@@ -28,6 +28,14 @@ from milestones.reminders.days import (
     working_day_on_or_before,
 )
 
+# Why the plan records a row as skipped or missed, for the summary of a round.
+NOT_WANTED = "the person wants no reminders of this kind or lead time"
+DATE_CHANGE_STANDS_FOR_IT = "the email about the changed date stands for it"
+SAME_WORKING_DAY = "two lead times fall on the same working day, so one email goes for both"
+BEFORE_THE_MILESTONE = "it was due before the milestone was created"
+PASSED_UNSENT = "their day passed before a round ran; the latest reminder goes instead"
+
+
 # A send day moves back over weekends and holidays by at most this many days (Easter: 4).
 HOLIDAY_SLACK_DAYS = 10
 
@@ -91,6 +99,8 @@ class Due:
     state: str
     # Later than due_at for a digest: it waits for the person's next daily email.
     first_attempt_at: datetime.datetime | None = None
+    # Why a row is skipped or missed, in words.
+    reason: str = ""
 
     def as_row(self):
         return Reminder(
@@ -177,7 +187,10 @@ def wants_reminders(person, *, kind=None, lead_days=0):
 
 
 def _state_for(person, kind):
-    return ReminderState.PENDING if wants_reminders(person, kind=kind) else ReminderState.SKIPPED
+    """The state of a new row and why: pending, or skipped when the person wants none."""
+    if wants_reminders(person, kind=kind):
+        return {"state": ReminderState.PENDING}
+    return {"state": ReminderState.SKIPPED, "reason": NOT_WANTED}
 
 
 def _date_change_due(milestone, *, now, today, existing, responsible):
@@ -199,7 +212,7 @@ def _date_change_due(milestone, *, now, today, existing, responsible):
             ReminderKind.DATE_CHANGED,
             0,
             now,
-            _state_for(person, ReminderKind.DATE_CHANGED),
+            **_state_for(person, ReminderKind.DATE_CHANGED),
         )
         for person in responsible
     ]
@@ -224,6 +237,24 @@ def _before_schedule(milestone, *, now, today, tz, schedules):
     return candidates
 
 
+def _before_state(milestone, person, *, lead, send_day, moment, newest, announced_to):
+    """The state of a reminder before the date, and why when it does not go."""
+    newest_lead, newest_day = newest
+    if not wants_reminders(person, kind=ReminderKind.BEFORE, lead_days=lead):
+        return ReminderState.SKIPPED, NOT_WANTED
+    if person.pk in announced_to:
+        return ReminderState.SKIPPED, DATE_CHANGE_STANDS_FOR_IT
+    if lead == newest_lead:
+        return ReminderState.PENDING, ""
+    # Two lead times moved onto the same working day go out as one email; and nobody
+    # missed what was due before the milestone existed.
+    if send_day == newest_day:
+        return ReminderState.SKIPPED, SAME_WORKING_DAY
+    if moment < milestone.created_at:
+        return ReminderState.SKIPPED, BEFORE_THE_MILESTONE
+    return ReminderState.MISSED, PASSED_UNSENT
+
+
 def _before_due(milestone, candidates, *, existing, responsible, announced_to):
     """Reminders before the date, counted from its (first) day, a window's too: the newest
     lead time pending, the older ones missed (or skipped). Who is told of a new date now
@@ -238,18 +269,18 @@ def _before_due(milestone, candidates, *, existing, responsible, announced_to):
         for lead, send_day, moment in candidates:
             if (person.pk, ReminderKind.BEFORE, lead) in existing:
                 continue
-            wanted = wants_reminders(person, kind=ReminderKind.BEFORE, lead_days=lead)
-            if not wanted or person.pk in announced_to:
-                state = ReminderState.SKIPPED
-            elif lead == newest_lead:
-                state = ReminderState.PENDING
-            elif send_day == newest_day or moment < milestone.created_at:
-                # Two lead times moved onto the same working day go out as one email; and
-                # nobody missed what was due before the milestone existed.
-                state = ReminderState.SKIPPED
-            else:
-                state = ReminderState.MISSED
-            due.append(Due(milestone, person, ReminderKind.BEFORE, lead, moment, state))
+            state, reason = _before_state(
+                milestone,
+                person,
+                lead=lead,
+                send_day=send_day,
+                moment=moment,
+                newest=(newest_lead, newest_day),
+                announced_to=announced_to,
+            )
+            due.append(
+                Due(milestone, person, ReminderKind.BEFORE, lead, moment, state, reason=reason)
+            )
     return due
 
 
@@ -275,7 +306,7 @@ def _overdue_due(milestone, *, now, today, tz, existing):
             ReminderKind.OVERDUE,
             0,
             moment,
-            _state_for(person, ReminderKind.OVERDUE),
+            **_state_for(person, ReminderKind.OVERDUE),
         )
         for person in recipients.values()
         if (person.pk, ReminderKind.OVERDUE, 0) not in existing
@@ -330,7 +361,7 @@ def plan_due_reminders(*, now, summary=None, batch_size=500):
         Reminder.objects.bulk_create([due.as_row() for due in batch], ignore_conflicts=True)
         if summary is not None:
             for due in batch:
-                summary.count(due.state)
+                summary.count(due.state, due.reason)
         batch.clear()
 
     for due in due_reminders(now=now):

@@ -6,7 +6,6 @@ email backend over one connection, opened for the first email and closed at the 
 """
 
 import contextlib
-import dataclasses
 import datetime
 import fcntl
 import logging
@@ -33,6 +32,14 @@ from milestones.models import (
 )
 from milestones.reminders.messages import MessageParts, build_message
 from milestones.reminders.planning import due_reminders, plan_due_reminders, wants_reminders
+from milestones.reminders.summary import (
+    CLOSED_REASONS,
+    GIVEN_UP,
+    OUTAGE,
+    REFUSED,
+    Summary,
+    reminder_in_words,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -44,32 +51,6 @@ WAITING_FOR_ANOTHER_ROUND = (
     "at a time, so this one waits for it to end"
 )
 DUE_ORDER = ("next_attempt_at", "pk")
-
-
-@dataclasses.dataclass
-class Summary:
-    sent: int = 0
-    failed: int = 0
-    skipped: int = 0
-    missed: int = 0
-    dry_run: bool = False
-    # A dry run's list of the reminders it would send.
-    emails: list = dataclasses.field(default_factory=list)
-
-    def __str__(self):
-        prefix = "dry run, would have: " if self.dry_run else ""
-        return (
-            f"{prefix}sent {self.sent}, failed {self.failed}, "
-            f"skipped {self.skipped}, missed {self.missed}"
-        )
-
-    def count(self, state):
-        if state == ReminderState.SENT:
-            self.sent += 1
-        elif state == ReminderState.SKIPPED:
-            self.skipped += 1
-        elif state == ReminderState.MISSED:
-            self.missed += 1
 
 
 def backoff(attempts):
@@ -136,7 +117,7 @@ def _why_not_send(reminder, *, now):
     """The state and reason for a loaded row that must not go out any more, or None."""
     milestone = reminder.milestone
     if milestone.status in CLOSED_STATUSES:
-        return ReminderState.SKIPPED, "milestone is submitted, done or cancelled"
+        return ReminderState.SKIPPED, CLOSED_REASONS[milestone.status]
     if reminder.date_version != milestone.date_version:
         return ReminderState.SKIPPED, "the date changed since"
     if not wants_reminders(reminder.person):
@@ -195,7 +176,7 @@ def _set_aside(rows, *, now, summary):
             continue
         row.state, row.last_error = verdict
         row.save(update_fields=["state", "last_error"])
-        summary.count(row.state)
+        summary.count(row.state, row.last_error)
     return to_send
 
 
@@ -228,17 +209,19 @@ def _record(rows, failure, *, now, summary):
             row.save(update_fields=["state", "sent_at", "attempts", "last_error"])
             continue
         error, outage = failure
-        summary.failed += 1
         row.last_error = f"{type(error).__name__}: {error}"[:2000]
         if outage:
             # Not this email's fault: it stays due as it was, for the next round.
+            summary.count(ReminderState.FAILED, OUTAGE)
             row.save(update_fields=["last_error"])
             continue
         row.attempts += 1
         if row.attempts >= settings.REMINDER_MAX_ATTEMPTS:
             row.state = ReminderState.FAILED
+            summary.count(ReminderState.FAILED, GIVEN_UP)
         else:
             row.next_attempt_at = now + backoff(row.attempts)
+            summary.count(ReminderState.FAILED, REFUSED)
         row.save(update_fields=["state", "attempts", "last_error", "next_attempt_at"])
 
 
@@ -302,14 +285,12 @@ def _dry_run(*, now, summary):
 
     def would_send(reminder):
         summary.sent += 1
-        what = reminder.kind
-        if reminder.kind == ReminderKind.BEFORE:
-            what = f"{reminder.kind}, {reminder.lead_days} days before"
+        what = reminder_in_words(reminder.kind, reminder.lead_days)
         summary.emails.append(f"{reminder.person.email}: {reminder.milestone.title} ({what})")
 
     for due in due_reminders(now=now):
         if due.state != ReminderState.PENDING:
-            summary.count(due.state)
+            summary.count(due.state, due.reason)
         elif (due.first_attempt_at or due.due_at) <= now:
             would_send(due)
     for row in _with_what_emails_need(_due(now=now).order_by(*DUE_ORDER)).iterator(500):
@@ -317,7 +298,7 @@ def _dry_run(*, now, summary):
         if verdict is None:
             would_send(row)
         else:
-            summary.count(verdict[0])
+            summary.count(*verdict)
 
 
 def send_due_reminders(*, now, dry_run=False, summary=None):

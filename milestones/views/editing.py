@@ -11,7 +11,7 @@ from django.views.generic import FormView, UpdateView
 
 from milestones import people
 from milestones.forms.accounts import InvitationForm
-from milestones.forms.editing import MilestoneForm, StatusForm
+from milestones.forms.editing import ConfirmDayForm, MilestoneForm, StatusForm
 from milestones.models import Membership, Milestone, Role
 from milestones.views.common import PersonMixin, with_people
 from milestones.views.pages import visible_cluster
@@ -86,6 +86,41 @@ class MilestoneEditView(MilestoneSaveMixin, ClusterEditMixin, UpdateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(cluster=self.object.cluster, **kwargs)
+
+
+class ConfirmDayView(ClusterEditMixin, FormView):
+    """A window milestone's day, chosen inside the window: for those who edit its date."""
+
+    template_name = "milestones/confirm_day.html"
+    form_class = ConfirmDayForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.milestone = get_object_or_404(
+            Milestone.objects.visible_to(request.user).select_related(
+                "cluster__programme", "plan_item"
+            ),
+            pk=kwargs["pk"],
+        )
+        self.forbid_unless_coordinator(self.milestone.cluster)
+        if not self.milestone.is_tentative:
+            messages.info(request, _("The day of this milestone is fixed already."))
+            return redirect("milestones:milestone", pk=self.milestone.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "milestone": self.milestone}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(milestone=self.milestone, **kwargs)
+
+    def form_valid(self, form):
+        milestone = form.save(by=self.request.user)
+        if milestone is None:
+            return self.form_invalid(form)
+        messages.success(self.request, _("Day confirmed: %(day)s.") % {"day": milestone.when_text})
+        return redirect("milestones:milestone", pk=milestone.pk)
 
 
 class StatusUpdateView(PersonMixin, UpdateView):
@@ -174,10 +209,10 @@ class MembershipChangeView(ClusterEditMixin, View):
             return redirect("milestones:cluster", slug=cluster.slug)
         try:
             if self.action == "remove":
-                people.remove_from_cluster(membership=membership)
+                people.remove_from_cluster(membership=membership, by=request.user)
                 done = _("%(name)s is no longer in %(cluster)s.")
             else:
-                people.change_role(membership=membership, role=role)
+                people.change_role(membership=membership, role=role, by=request.user)
                 if role == Role.COORDINATOR:
                     done = _("%(name)s is now a coordinator of %(cluster)s.")
                 else:
@@ -212,7 +247,7 @@ class InvitationChangeView(ClusterEditMixin, View):
                     "A new invitation went to %(email)s; the link sent before no longer works."
                 )
             else:
-                people.withdraw_invitation(membership=membership)
+                people.withdraw_invitation(membership=membership, by=request.user)
                 done = _(
                     "The invitation of %(name)s is withdrawn; they are no longer in the cluster."
                 )

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
-from milestones import dashboard, dates, people, plan, timeline
+from milestones import dashboard, dates, history, people, timeline
 from milestones.forms.accounts import InvitationForm
 from milestones.forms.dashboard import DashboardFilterForm
 from milestones.forms.editing import StatusForm
@@ -148,6 +148,7 @@ class ClusterView(PersonMixin, DetailView):
         # The one coordinator can neither step down nor leave: no buttons that only refuse.
         coordinators = [m.person_id for m in memberships if m.role == Role.COORDINATOR]
         context["sole_coordinator"] = coordinators[0] if len(coordinators) == 1 else None
+        context["membership_history"] = history.membership_history(cluster)
         context["can_edit"] = self.access.can_edit_cluster(cluster)
         if context["can_edit"]:
             context["invitation_form"] = InvitationForm(cluster=cluster)
@@ -166,27 +167,7 @@ class MilestoneView(PersonMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         milestone = self.object
-        records = plan.history(milestone)
-        context["changes"] = [
-            {
-                "at": dates.format_moment(change.at),
-                "by": change.by,
-                "reason": change.reason,
-                "before": dates.describe(change.before) if change.before else None,
-                "after": dates.describe(change.after),
-            }
-            for change in plan.date_changes(milestone, records)
-        ]
-        context["status_changes"] = [
-            {
-                "at": dates.format_moment(change.at),
-                "by": change.by,
-                "note": change.note,
-                "before": change.before,
-                "after": change.after,
-            }
-            for change in plan.status_changes(records)
-        ]
+        context["history"] = history.milestone_history(milestone)
         context["can_edit"] = self.access.can_edit_cluster(milestone.cluster)
         if not context["can_edit"]:
             context["who_may_edit"] = people.who_may_edit(milestone.cluster)

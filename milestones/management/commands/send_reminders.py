@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
-from milestones.reminders.sending import Summary, send_due_reminders
+from milestones.reminders.sending import send_due_reminders
+from milestones.reminders.summary import Summary
 
 logger = logging.getLogger("milestones.reminders")
 
@@ -55,7 +56,8 @@ class Command(BaseCommand):
             summary = send_due_reminders(now=now or timezone.now(), dry_run=dry_run)
             for line in summary.emails:
                 self.stdout.write(f"would send to {line}")
-            self.stdout.write(str(summary))
+            for line in summary.lines():
+                self.stdout.write(line)
             if summary.failed:
                 raise SystemExit(1)
             return
@@ -82,7 +84,8 @@ class Command(BaseCommand):
             # One line per round, also for one that failed after it had sent or recorded
             # something; seen as it happens even through a pipe.
             if not failed or summary != Summary(dry_run=dry_run):
-                self.stdout.write(str(summary))
+                for line in summary.lines():
+                    self.stdout.write(line)
                 self.stdout.flush()
             close_old_connections()
             stopping.wait(interval)
