@@ -69,7 +69,7 @@ def test_browser_coordinator_updates_strategy_status_and_rival_cannot_reach_it(l
         page.get_by_role("link", name="Submission of the updated “cluster strategy”").click()
         opened_path = page.url.removeprefix(live_server.url)
         page.get_by_role("combobox", name="Status (required)").select_option(label="In progress")
-        page.get_by_label("Note").fill("first draft circulated")
+        page.get_by_label("Note", exact=True).fill("first draft circulated")
         page.get_by_role("button", name="Save status").click()
         message = page.get_by_role("status").inner_text()
         status_shown = page.locator(".facts dd").first.inner_text()

@@ -105,7 +105,7 @@ def demo(transactional_db):
     with time_machine.travel(MARCH_21, tick=False):
         call_command("load_demo", stdout=io.StringIO())
         strategy = Milestone.objects.select_related("plan_item").get(
-            cluster__slug="saxocell", kind=Kind.STRATEGY_SUBMISSION
+            cluster__slug="saxocell", kind=Kind.STRATEGY_SUBMISSION, is_open=True
         )
         item = strategy.plan_item
         item.asks_submission = True
@@ -133,7 +133,8 @@ def test_browser_officer_extends_asks_for_a_revision_accepts_and_downloads(
         page.set_default_timeout(10_000)
         log_in(page, live_server.url, "officer@c4f.example")
         page.goto(f"{live_server.url}/programmes/clusters4future/")
-        page.get_by_role("link", name=words["submissions"]).first.click()
+        column = page.locator(".matrix thead th", has_text=strategy.plan_item.title)
+        column.get_by_role("link", name=words["submissions"]).click()
         page.get_by_role("link", name="SaxoCell").click()
 
         page.get_by_role("button", name=words["extension"]).click()
@@ -169,7 +170,8 @@ def test_browser_officer_extends_asks_for_a_revision_accepts_and_downloads(
         seen["reviews"] = _reviews_text(page)
 
         page.goto(f"{live_server.url}/programmes/clusters4future/")
-        page.get_by_role("link", name=words["submissions"]).first.click()
+        column = page.locator(".matrix thead th", has_text=strategy.plan_item.title)
+        column.get_by_role("link", name=words["submissions"]).click()
         with page.expect_download() as download:
             page.get_by_role("button", name=words["zip"]).click()
         file_name = download.value.suggested_filename
@@ -183,7 +185,7 @@ def test_browser_officer_extends_asks_for_a_revision_accepts_and_downloads(
     assert strategy.status == Status.DONE
     assert Review.objects.count() == 2
     assert file_name == (
-        "Submission of the updated “cluster strategy” and accompanying documents 2024-04-02.zip"
+        "Submission of the updated “cluster strategy” for the 3rd phase 2024-04-15.zip"
     )
     assert names == ["SaxoCell/budget.xlsx", "SaxoCell/strategy.pdf"]
     assert checksums == [

@@ -12,7 +12,7 @@ import time_machine
 from django.core.management import call_command
 
 from milestones import plan
-from milestones.models import Kind, Milestone, Person, PlanItem, Submission
+from milestones.models import Kind, Milestone, Person, PlanItem
 from tests.test_browser import CHROMIUM, chromium, log_in
 
 pytestmark = pytest.mark.skipif(
@@ -63,7 +63,13 @@ DROP_FILES = """([names, text]) => {
 @pytest.fixture
 def strategy(transactional_db):
     call_command("load_demo", stdout=io.StringIO())
-    item = PlanItem.objects.get(programme__slug="clusters4future", kind=Kind.STRATEGY_SUBMISSION)
+    # The kick-off round's strategy submission, due 2 April 2024 (the demo's second round has one
+    # too, relative to the day it is loaded).
+    item = PlanItem.objects.get(
+        programme__slug="clusters4future",
+        kind=Kind.STRATEGY_SUBMISSION,
+        starts_on=datetime.date(2024, 4, 2),
+    )
     item.asks_submission = True
     item.starts_at = datetime.time(12, 0)
     plan.save_plan_item(plan_item=item)
@@ -108,4 +114,4 @@ def test_browser_draft_dropped_submitted_on_time_then_late(live_server, strategy
     assert draft == ["Anhang.pdf", "Strategie.pdf"]
     assert on_time == [words["on time"]]
     assert both == [words["late"], words["on time"]]
-    assert list(Submission.objects.values_list("number", "is_late")) == [(1, False), (2, True)]
+    assert list(strategy.submissions.values_list("number", "is_late")) == [(1, False), (2, True)]

@@ -254,17 +254,18 @@ def test_load_demo_sends_reminders_today(db):
         call_command("send_reminders", "--dry-run", stdout=out)
 
     assert sorted(out.getvalue().splitlines()) == [
+        "  skipped 12 because it was due before the milestone was created",
         "dry run, would have: sent 10, failed 0, skipped 12, missed 0",
-        "would send to coordinator@saxocell.example: 3rd strategic progress report (before, 3 days before)",
+        "would send to coordinator@saxocell.example: 3rd strategic progress report (reminder 3 days before)",
         "would send to coordinator@saxocell.example: Interim financial statement (overdue)",
-        "would send to coordinator@saxocell.example: On-site visit of the 2nd round (1 day) (date-changed)",
-        "would send to member@saxocell.example: On-site visit of the 2nd round (1 day) (date-changed)",
-        "would send to office@alpenquant.example: 3rd strategic progress report (before, 3 days before)",
+        "would send to coordinator@saxocell.example: On-site visit of the 2nd round (1 day) (date changed)",
+        "would send to member@saxocell.example: On-site visit of the 2nd round (1 day) (date changed)",
+        "would send to office@alpenquant.example: 3rd strategic progress report (reminder 3 days before)",
         "would send to office@alpenquant.example: Interim financial statement (overdue)",
-        "would send to office@alpenquant.example: On-site visit of the 2nd round (1 day) (date-changed)",
-        "would send to office@hanse.example: 3rd strategic progress report (before, 3 days before)",
-        "would send to office@rheinwerk.example: 3rd strategic progress report (before, 3 days before)",
-        "would send to office@rheinwerk.example: On-site visit of the 2nd round (1 day) (date-changed)",
+        "would send to office@alpenquant.example: On-site visit of the 2nd round (1 day) (date changed)",
+        "would send to office@hanse.example: 3rd strategic progress report (reminder 3 days before)",
+        "would send to office@rheinwerk.example: 3rd strategic progress report (reminder 3 days before)",
+        "would send to office@rheinwerk.example: On-site visit of the 2nd round (1 day) (date changed)",
     ]  # fmt: skip
 
 

@@ -204,6 +204,13 @@ class StatusForm(forms.Form):
         help_text=_("Optional, kept in the history."),
     )
 
+    def __init__(self, *args, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A submitted milestone keeps "Submitted" on offer, so that saving a note does not
+        # quietly turn it back to another status.
+        if current == Status.SUBMITTED:
+            self.fields["status"].choices = Status.choices
+
     def save(self, *, milestone, by):
         return services.set_status(
             milestone=milestone,

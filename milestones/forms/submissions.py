@@ -123,7 +123,7 @@ class DraftNoteForm(forms.Form):
     prefix = "draft"
 
     note = forms.CharField(
-        label=_("Note"),
+        label=_("Note with the submission"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -143,6 +143,7 @@ class StatusUpdateView(PersonMixin, UpdateView):
         kwargs = super().get_form_kwargs()
         kwargs.pop("instance")
         kwargs["initial"] = {"status": self.object.status}
+        kwargs["current"] = self.object.status
         return kwargs
 
     def form_valid(self, form):
