@@ -204,6 +204,16 @@ def format_day(day):
     return format_date(day, DAY_FORMATS[_language()])
 
 
+def format_day_and_time(day, time=None):
+    """A day with an optional time in words: "16 April 2024, 12:00"."""
+    if time is None:
+        return format_day(day)
+    return pgettext("day with a time", "%(day)s, %(time)s") % {
+        "day": format_day(day),
+        "time": format_time(time),
+    }
+
+
 def format_time(moment):
     return formats.time_format(moment, "H:i")
 
@@ -260,17 +270,8 @@ def _describe(when, language):
     if when.form == Form.SPAN:
         if when.starts_at is None:
             return _format_range(when.starts_on, when.ends_on, whole_months=False)
-        first = pgettext("day with a time", "%(day)s, %(time)s") % {
-            "day": format_day(when.starts_on),
-            "time": format_time(when.starts_at),
-        }
-        last = format_day(when.ends_on)
-        if when.ends_at is not None:
-            last = pgettext("day with a time", "%(day)s, %(time)s") % {
-                "day": last,
-                "time": format_time(when.ends_at),
-            }
-        return f"{first} – {last}"
+        first = format_day_and_time(when.starts_on, when.starts_at)
+        return f"{first} – {format_day_and_time(when.ends_on, when.ends_at)}"
     day = format_day(when.starts_on)
     if when.starts_at is None:
         return day
@@ -282,7 +283,4 @@ def _describe(when, language):
             "start": format_time(when.starts_at),
             "end": format_time(when.ends_at),
         }
-    return pgettext("day with a time", "%(day)s, %(time)s") % {
-        "day": day,
-        "time": format_time(when.starts_at),
-    }
+    return format_day_and_time(when.starts_on, when.starts_at)

@@ -91,7 +91,7 @@ def due_soon_condition(moment):
 def with_state(milestones, *, moment):
     """``milestones`` with ``state`` (a ``CellState``), from the status, the date and the
     latest submission (``latest_is_late``) and its review (``latest_decision``)."""
-    latest = Submission.objects.filter(milestone=OuterRef("pk")).order_by("-number")[:1]
+    latest = Submission.objects.newest_of(OuterRef("pk"))[:1]
     return milestones.annotate(
         last_day=Coalesce("ends_on", "starts_on"),
         latest_is_late=Subquery(latest.values("is_late")),

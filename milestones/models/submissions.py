@@ -33,6 +33,13 @@ class Draft(models.Model):
         return str(self.milestone)
 
 
+class SubmissionQuerySet(models.QuerySet):
+    def newest_of(self, milestone):
+        """The milestone's versions, newest first; ``milestone`` may be an ``OuterRef``, for
+        the latest version of every milestone of a query."""
+        return self.filter(milestone=milestone).order_by("-number")
+
+
 class Submission(models.Model):
     milestone = models.ForeignKey(
         Milestone,
@@ -50,6 +57,8 @@ class Submission(models.Model):
     # time, the end of the milestone's last day (the midnight after it).
     cut_off = models.DateTimeField(_("cut-off"), null=True, blank=True)
     is_late = models.BooleanField(_("late"), default=False)
+
+    objects = SubmissionQuerySet.as_manager()
 
     class Meta:
         ordering = ["milestone", "number"]

@@ -26,8 +26,7 @@ class State(models.TextChoices):
 
 def _latest(field):
     """The value of ``field`` of the milestone's newest submission, as a subquery."""
-    newest = Submission.objects.filter(milestone=OuterRef("pk")).order_by("-number")
-    return Subquery(newest.values(field)[:1])
+    return Subquery(Submission.objects.newest_of(OuterRef("pk")).values(field)[:1])
 
 
 def cluster_milestones(plan_item):
@@ -103,7 +102,7 @@ def plan_item_progress(plan_item):
 def latest_files(plan_item):
     """The files of every cluster's latest submission for the plan item, by cluster name and
     file name, with their milestone's cluster."""
-    newest = Submission.objects.filter(milestone=OuterRef("milestone")).order_by("-number")
+    newest = Submission.objects.newest_of(OuterRef("milestone"))
     return (
         SubmissionFile.objects.filter(
             milestone__plan_item=plan_item,

@@ -10,7 +10,6 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from milestones import dates, ical
 from milestones.models import Decision, Extension, Membership, ResponsibilityRole, Role
@@ -37,23 +36,14 @@ def recipients(milestone):
     return [person for person in people.values() if person.is_active]
 
 
-def _when(day, time):
-    if time is None:
-        return dates.format_day(day)
-    return pgettext("day with a time", "%(day)s, %(time)s") % {
-        "day": dates.format_day(day),
-        "time": dates.format_time(time),
-    }
-
-
 def _step_context(milestone, step):
     """What the email says of the step, in the active language."""
     if isinstance(step, Extension):
         return {
             "step": "extension",
             "by": step.granted_by_name,
-            "when": _when(step.due_on, step.due_at),
-            "previous": _when(step.previous_due_on, step.previous_due_at),
+            "when": dates.format_day_and_time(step.due_on, step.due_at),
+            "previous": dates.format_day_and_time(step.previous_due_on, step.previous_due_at),
             "text": step.reason,
         }
     context = {
@@ -63,7 +53,7 @@ def _step_context(milestone, step):
         "text": step.note,
     }
     if step.decision == Decision.REVISION:
-        context["when"] = _when(step.revision_due_on, step.revision_due_at)
+        context["when"] = dates.format_day_and_time(step.revision_due_on, step.revision_due_at)
     return context
 
 

@@ -7,38 +7,19 @@ and why, and a new date raises SEQUENCE (calendars update the event) and the dat
 cluster's coordinators (``milestones.submissions.review_emails``).
 """
 
-import datetime
-
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from milestones import dates, services
 from milestones.models import CLOSED_STATUSES, Decision, Extension, Milestone, Review, Status
 from milestones.submissions.review_emails import send_review_step
+from milestones.submissions.services import due_moment
 
 
 class CannotReview(Exception):
     """The step is not possible (any more): the message says why."""
-
-
-def describe_cut_off(day, time):
-    """A day and its optional cut-off time in words: "16 April 2024, 12:00"."""
-    if time is None:
-        return dates.format_day(day)
-    return pgettext("day with a time", "%(day)s, %(time)s") % {
-        "day": dates.format_day(day),
-        "time": dates.format_time(time),
-    }
-
-
-def cut_off_moment(*, day, time, tz):
-    """When a deadline on ``day`` ends: at its cut-off time, or without one at midnight."""
-    if time is None:
-        return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(0), tz)
-    return datetime.datetime.combine(day, time, tz)
 
 
 def current_cut_off(milestone):
@@ -97,12 +78,12 @@ def _move_deadline(milestone, *, due_on, due_at, by, reason):
 def _refuse_unless_later(milestone, *, due_on, due_at):
     previous_on, previous_at = current_cut_off(milestone)
     tz = _zone(milestone)
-    new = cut_off_moment(day=due_on, time=due_at, tz=tz)
-    if new <= cut_off_moment(day=previous_on, time=previous_at, tz=tz):
+    new = due_moment(due_on, due_at, tz=tz)
+    if new <= due_moment(previous_on, previous_at, tz=tz):
         raise ValidationError(
             {
                 "due_on": _("The new cut-off must be later than the current one, %(when)s.")
-                % {"when": describe_cut_off(previous_on, previous_at)}
+                % {"when": dates.format_day_and_time(previous_on, previous_at)}
             }
         )
 
@@ -229,7 +210,7 @@ def request_revision(*, submission, note, due_on, due_at=None, by):
     with transaction.atomic():
         _lock(milestone)
         _check_reviewable(submission)
-        if cut_off_moment(day=due_on, time=due_at, tz=_zone(milestone)) <= timezone.now():
+        if due_moment(due_on, due_at, tz=_zone(milestone)) <= timezone.now():
             raise ValidationError({"due_on": _("The new due date must be in the future.")})
         review = Review(
             submission=submission,

@@ -62,6 +62,14 @@ def next_number(milestone):
     return (latest["latest"] or 0) + 1
 
 
+def due_moment(day, time, *, tz):
+    """When something due on ``day`` is due: at ``time``, or without one at the end of the day
+    (the first moment of the day after)."""
+    if time is None:
+        day, time = day + datetime.timedelta(days=1), datetime.time(0, 0)
+    return datetime.datetime.combine(day, time, tzinfo=tz)
+
+
 def cut_off_of(milestone):
     """When a submission for the milestone is due, in the programme's time zone, and whether
     the milestone gives that time: its cut-off time on its last day; without one, the end of
@@ -69,11 +77,10 @@ def cut_off_of(milestone):
     tz = milestone.time_zone() or timezone.get_current_timezone()
     when = milestone.when
     if when.form == Form.DAY_WITH_TIME:
-        return datetime.datetime.combine(when.starts_on, when.starts_at, tzinfo=tz), True
+        return due_moment(when.starts_on, when.starts_at, tz=tz), True
     if when.form == Form.SPAN and when.ends_at is not None:
-        return datetime.datetime.combine(when.last_day, when.ends_at, tzinfo=tz), True
-    day_after = when.last_day + datetime.timedelta(days=1)
-    return datetime.datetime.combine(day_after, datetime.time(0, 0), tzinfo=tz), False
+        return due_moment(when.last_day, when.ends_at, tz=tz), True
+    return due_moment(when.last_day, None, tz=tz), False
 
 
 def _locked(milestone):

@@ -28,7 +28,7 @@ from milestones.views.programmes import officer_programme
 
 def describe_extension(extension):
     return _("Extended to %(when)s by %(name)s: %(reason)s") % {
-        "when": reviews.describe_cut_off(extension.due_on, extension.due_at),
+        "when": dates.format_day_and_time(extension.due_on, extension.due_at),
         "name": extension.granted_by_name,
         "reason": extension.reason,
     }
@@ -40,7 +40,7 @@ def describe_review(review):
         return _("Version %(number)s accepted by %(name)s") % names
     return _("Revision of version %(number)s requested by %(name)s, due %(when)s") % {
         **names,
-        "when": reviews.describe_cut_off(review.revision_due_on, review.revision_due_at),
+        "when": dates.format_day_and_time(review.revision_due_on, review.revision_due_at),
     }
 
 
@@ -124,7 +124,7 @@ class ExtensionView(OfficerMilestoneMixin, FormView):
             _("%(cluster)s now has until %(when)s.")
             % {
                 "cluster": self.milestone.cluster.name,
-                "when": reviews.describe_cut_off(extension.due_on, extension.due_at),
+                "when": dates.format_day_and_time(extension.due_on, extension.due_at),
             }
         )
 
