@@ -169,6 +169,17 @@ def add_missing_replies(*, day_finding, by):
             _add_reply(day_finding, visit.cluster, by=by)
 
 
+def open_for(cluster):
+    """The day-findings a cluster answers now: open, of a plan item that applies to it."""
+    return [
+        day_finding
+        for day_finding in DayFinding.objects.filter(
+            plan_item__programme_id=cluster.programme_id, confirmed_at=None
+        ).select_related("plan_item")
+        if day_finding.plan_item.applies_to(cluster)
+    ]
+
+
 def answers_deadline_passed(day_finding, *, today=None):
     today = today or timezone.localdate()
     return today > day_finding.answer_by

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
 from milestones import dashboard, dates, history, people, timeline
+from milestones.dayfinding.services import open_for as open_day_findings
 from milestones.forms.accounts import InvitationForm
 from milestones.forms.dashboard import DashboardFilterForm
 from milestones.forms.editing import StatusForm
@@ -150,6 +151,7 @@ class ClusterView(PersonMixin, DetailView):
         context["sole_coordinator"] = coordinators[0] if len(coordinators) == 1 else None
         context["membership_history"] = history.membership_history(cluster)
         context["can_edit"] = self.access.can_edit_cluster(cluster)
+        context["day_findings"] = open_day_findings(cluster)
         if context["can_edit"]:
             context["invitation_form"] = InvitationForm(cluster=cluster)
         return context
