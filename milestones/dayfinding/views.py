@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView, TemplateView
 
 from milestones import dates, people
@@ -144,8 +144,15 @@ class ProposalView(OfficerMixin, FormView):
             return redirect("milestones:dayfinding", self.programme.slug, self.plan_item.pk)
         if confirmed is None:
             return self.form_invalid(form)
+        count = len(confirmed)
         messages.success(
-            self.request, _("Days confirmed for %(count)s clusters.") % {"count": len(confirmed)}
+            self.request,
+            ngettext(
+                "Days confirmed for %(count)s cluster.",
+                "Days confirmed for %(count)s clusters.",
+                count,
+            )
+            % {"count": count},
         )
         return redirect("milestones:programme", self.programme.slug)
 
