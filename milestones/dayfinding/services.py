@@ -230,16 +230,23 @@ def answers_by_cluster(day_finding):
     return table
 
 
+def availability_by_cluster(day_finding):
+    """Cluster pk to {panel day pk: availability}: the answers as the solver reads them."""
+    table = {}
+    rows = DayAnswer.objects.filter(reply__day_finding=day_finding).values_list(
+        "reply__cluster_id", "panel_day_id", "availability"
+    )
+    for cluster_id, panel_day_id, availability in rows:
+        table.setdefault(cluster_id, {})[panel_day_id] = availability
+    return table
+
+
 def propose(*, day_finding):
     """The solver's proposal for the clusters taking part now: cluster pk to panel day pk,
     and those left with why."""
     clusters = [visit.cluster_id for visit in visits_of(day_finding.plan_item)]
     days = list(day_finding.days.values_list("pk", flat=True))
-    table = answers_by_cluster(day_finding)
-    answers = {
-        cluster: {day: answer.availability for day, answer in row.items()}
-        for cluster, row in table.items()
-    }
+    answers = availability_by_cluster(day_finding)
     return solver.propose(
         clusters=clusters, days=days, capacity=day_finding.visits_per_day, answers=answers
     )
