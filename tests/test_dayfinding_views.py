@@ -5,6 +5,7 @@ import time_machine
 from bs4 import BeautifulSoup
 from django.test import Client
 
+from milestones import plan
 from milestones.models import Milestone, ProgrammeOfficer
 from tests.conftest import make_person
 from tests.dayfinding_setup import (
@@ -17,7 +18,7 @@ from tests.dayfinding_setup import (
     answer,
     open_on,
 )
-from tests.helpers import texts
+from tests.helpers import add_clusters, texts
 
 
 @pytest.fixture
@@ -99,6 +100,12 @@ def test_overview_shows_every_answer_in_a_fixed_number_of_queries(
         "Other Cluster no answer no answer",
         "SaxoCell Can host Only if need be",
     ]
+    for cluster in add_clusters(day_finding.plan_item.programme, 5):
+        plan.sync_cluster_plan(cluster=cluster)
+        answer(day_finding, cluster, None, {MAY_14: "cannot", MAY_15: "can"})
+    with django_assert_num_queries(9):
+        many = client.get(officer_url(day_finding.plan_item))
+    assert len(texts(many, "table.dayfinding-answers tbody tr")) == 7
 
 
 def test_a_coordinator_answers_and_sees_only_their_own_answers(
