@@ -18,7 +18,7 @@ from tests.dayfinding_setup import (
     answer,
     open_on,
 )
-from tests.helpers import add_clusters, texts
+from tests.helpers import add_clusters, links, texts
 
 
 @pytest.fixture
@@ -183,6 +183,19 @@ def test_the_cluster_page_links_to_the_open_day_finding(client, coordinator, day
     response = client.get("/clusters/saxocell/")
 
     assert texts(response, "p.dayfinding-link a") == ["Days for the visit: On-site visit (1 day)"]
+
+
+def test_the_answer_milestone_links_to_the_answers(client, coordinator, day_finding, cluster):
+    client.force_login(coordinator)
+    milestone = Milestone.objects.get(kind="other", cluster=cluster)
+
+    response = client.get(f"/milestones/{milestone.pk}/")
+
+    assert links(response, "footer.actions") == [
+        f"/milestones/{milestone.pk}/event.ics",
+        f"/clusters/saxocell/day-finding/{day_finding.pk}/",
+        f"/milestones/{milestone.pk}/edit/",
+    ]
 
 
 def test_proposal_lists_who_is_left_and_why(client, officer, day_finding, cluster, coordinator):

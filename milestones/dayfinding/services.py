@@ -180,6 +180,15 @@ def open_for(cluster):
     ]
 
 
+def answer_page_of(milestone):
+    """The day-finding whose answer milestone this is, or None (no query for a milestone of
+    the plan or of another kind: only answer milestones are of kind "other" off the plan)."""
+    if milestone.kind != Kind.OTHER or milestone.plan_item_id is not None:
+        return None
+    reply = DayFindingReply.objects.filter(answer_milestone=milestone).first()
+    return reply.day_finding_id if reply else None
+
+
 def answers_deadline_passed(day_finding, *, today=None):
     today = today or timezone.localdate()
     return today > day_finding.answer_by
