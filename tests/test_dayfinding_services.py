@@ -229,3 +229,31 @@ def test_only_clusters_that_have_not_answered_are_reminded(
             "[Other Cluster] Answer the day-finding: On-site visit (1 day): in 7 days",
         )
     ]
+
+
+def test_moving_the_answer_date_moves_every_answer_milestone(visit_item, officer):
+    open_on(visit_item, by=officer)
+
+    day_finding = services.open_day_finding(
+        plan_item=visit_item,
+        days=[MAY_14, MAY_15],
+        visits_per_day=1,
+        answer_by=datetime.date(2024, 4, 26),
+        by=officer,
+        today=APRIL_2.date(),
+    )
+
+    assert sorted(
+        Milestone.objects.filter(kind=Kind.OTHER).values_list("starts_on", "date_version")
+    ) == [(datetime.date(2024, 4, 26), 1), (datetime.date(2024, 4, 26), 1)]
+    assert day_finding.version == 1
+
+
+def test_a_proposal_made_before_the_settings_changed_is_not_confirmed(visit_item, officer):
+    day_finding = open_on(visit_item, by=officer)
+    open_on(visit_item, days=[MAY_14], by=officer)
+
+    with pytest.raises(services.StaleConfirmation) as stale:
+        services.confirm(day_finding=day_finding, version=0, assignment={}, by=officer)
+
+    assert (stale.value.day_finding.version, stale.value.day_finding.confirmed_at) == (1, None)

@@ -240,3 +240,33 @@ def test_confirming_a_proposal_another_officer_confirmed_tells_who(
         "Otto Officer confirmed the days at 20 April 2024, 09:00, while you were looking: "
         "nothing was changed by you. Here is what stands now."
     ]
+
+
+def test_day_finding_of_a_plan_item_that_is_no_window_is_404(client, officer, visit_item):
+    visit_item.is_tentative, visit_item.ends_on = False, None
+    visit_item.save()
+    client.force_login(officer)
+
+    response = client.get(officer_url(visit_item, "settings/"))
+
+    assert response.status_code == 404
+
+
+def test_confirming_more_visits_than_a_day_has_room_for_is_refused_and_kept(
+    client, officer, day_finding, cluster, other_cluster
+):
+    client.force_login(officer)
+    may_14 = str(day_finding.days.get(day=MAY_14).pk)
+    form = {"version": "0", f"cluster_{cluster.pk}": may_14, f"cluster_{other_cluster.pk}": may_14}
+
+    response = client.post(officer_url(day_finding.plan_item, "proposal/"), form)
+
+    assert texts(response, "div.form-errors p") == [
+        "More visits than the day has room for (1): 14 May 2024."
+    ]
+    soup = BeautifulSoup(response.content, "html.parser")
+    kept = [s.select_one("option[selected]")["value"] for s in soup.select("select")]
+    assert kept == [may_14, may_14]
+    assert (
+        Milestone.objects.filter(plan_item=day_finding.plan_item, is_tentative=False).count() == 0
+    )
