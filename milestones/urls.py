@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+from milestones.dayfinding import views as dayfinding
 from milestones.views import accounts, calendars, editing, pages, programmes, reviews, submissions
 
 app_name = "milestones"
@@ -111,6 +112,26 @@ urlpatterns = [
         "programmes/<slug:slug>/plan/<int:pk>/edit/",
         programmes.PlanItemEditView.as_view(),
         name="plan_item_edit",
+    ),
+    path(
+        "programmes/<slug:slug>/plan/<int:pk>/day-finding/",
+        dayfinding.OverviewView.as_view(),
+        name="dayfinding",
+    ),
+    path(
+        "programmes/<slug:slug>/plan/<int:pk>/day-finding/settings/",
+        dayfinding.SettingsView.as_view(),
+        name="dayfinding_settings",
+    ),
+    path(
+        "programmes/<slug:slug>/plan/<int:pk>/day-finding/proposal/",
+        dayfinding.ProposalView.as_view(),
+        name="dayfinding_proposal",
+    ),
+    path(
+        "clusters/<slug:slug>/day-finding/<int:pk>/",
+        dayfinding.AnswersView.as_view(),
+        name="dayfinding_answers",
     ),
     path(
         "programmes/<slug:slug>/plan/<int:pk>/submissions/",

@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from milestones import plan
+from milestones.dayfinding import services as dayfinding_services
 from milestones.feeds.tokens import issue_feed_token
 from milestones.models import (
     Cluster,
@@ -207,6 +208,28 @@ EXPECTED = {
         post="L 404 404 404 404 404 200 L",
         kwargs=lambda w: {"slug": w.programme.slug, "pk": w.plan_item.pk},
     ),
+    # Day-finding: the officer's pages are the programme's officers' only; a cluster's answers
+    # are read by whoever sees the cluster and given by its coordinators (an empty form: 200).
+    "milestones:dayfinding": Row(
+        get="L 404 404 404 404 404 200 L",
+        post="L 404 404 404 404 404 405 L",
+        kwargs=lambda w: {"slug": w.programme.slug, "pk": w.day_finding().plan_item_id},
+    ),
+    "milestones:dayfinding_settings": Row(
+        get="L 404 404 404 404 404 200 L",
+        post="L 404 404 404 404 404 200 L",
+        kwargs=lambda w: {"slug": w.programme.slug, "pk": w.day_finding().plan_item_id},
+    ),
+    "milestones:dayfinding_proposal": Row(
+        get="L 404 404 404 404 404 200 L",
+        post="L 404 404 404 404 404 200 L",
+        kwargs=lambda w: {"slug": w.programme.slug, "pk": w.day_finding().plan_item_id},
+    ),
+    "milestones:dayfinding_answers": Row(
+        get="L 404 200 200 200 404 200 L",
+        post="L 404 403 403 200 404 403 L",
+        kwargs=lambda w: {"slug": w.cluster.slug, "pk": w.day_finding().pk},
+    ),
     "milestones:plan_item_submissions": Row(
         get="L 404 404 404 404 404 200 L",
         post="L 405 405 405 405 405 405 L",
@@ -379,6 +402,30 @@ class World:
         )
         self.unsubscribe_token = unsubscribe_token(self.people["member"])
 
+    def day_finding(self):
+        """An open day-finding on a window of the plan, from a month ahead (made once)."""
+        if not hasattr(self, "_day_finding"):
+            today = datetime.date.today()
+            window = plan.save_plan_item(
+                plan_item=PlanItem(
+                    programme=self.programme,
+                    kind=Kind.ON_SITE_VISIT,
+                    title="On-site visit",
+                    starts_on=today + datetime.timedelta(days=30),
+                    ends_on=today + datetime.timedelta(days=90),
+                    is_tentative=True,
+                )
+            )
+            working, _holidays = dayfinding_services.window_days(window)
+            self._day_finding = dayfinding_services.open_day_finding(
+                plan_item=window,
+                days=working[:3],
+                visits_per_day=1,
+                answer_by=today + datetime.timedelta(days=20),
+                by=None,
+            )
+        return self._day_finding
+
     def draft_file(self):
         """A file in the milestone's draft."""
         return SubmissionFile.objects.create(
@@ -488,6 +535,10 @@ def test_csrf_protected_views_are_the_ones_with_forms():
         "logout",
         "milestones:account",
         "milestones:confirm_day",
+        "milestones:dayfinding",
+        "milestones:dayfinding_answers",
+        "milestones:dayfinding_proposal",
+        "milestones:dayfinding_settings",
         "milestones:invitation",
         "milestones:invitation_new",
         "milestones:invitation_resend",

@@ -17,8 +17,8 @@ from tests.helpers import MARCH_21, texts
 
 # Queries per page, the same for one milestone and for many.
 # session, person, cluster, milestones, memberships, the history of the members, the
-# reader's roles
-CLUSTER_QUERIES = 7
+# reader's roles, the open day-findings
+CLUSTER_QUERIES = 8
 # session, person, milestone, its people, its history, the changes of its people, the
 # reader's roles (in the cluster and as an officer), its extensions, its reviews, and for the
 # cluster's coordinators its reminder ledger

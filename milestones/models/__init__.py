@@ -4,6 +4,13 @@ One module per part (``programmes``, ``milestone``, ``history``, ``feeds``, ``re
 every model is imported from here.
 """
 
+from milestones.models.dayfinding import (
+    Availability,
+    DayAnswer,
+    DayFinding,
+    DayFindingReply,
+    PanelDay,
+)
 from milestones.models.feeds import (
     FeedScope,
     FeedToken,
@@ -65,9 +72,13 @@ __all__ = [
     "DEFAULT_LEAD_DAYS",
     "DEFAULT_MAX_FILE_MB",
     "MAX_LEAD_DAYS",
+    "Availability",
     "Cluster",
     "ClusterQuerySet",
     "DatedModel",
+    "DayAnswer",
+    "DayFinding",
+    "DayFindingReply",
     "Decision",
     "Draft",
     "Extension",
@@ -80,6 +91,7 @@ __all__ = [
     "MembershipChange",
     "Milestone",
     "MilestoneQuerySet",
+    "PanelDay",
     "Person",
     "PersonManager",
     "Phase",

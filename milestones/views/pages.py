@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
 from milestones import dashboard, dates, history, people, timeline
+from milestones.dayfinding.services import answer_page_of
+from milestones.dayfinding.services import open_for as open_day_findings
 from milestones.forms.accounts import InvitationForm
 from milestones.forms.dashboard import DashboardFilterForm
 from milestones.forms.editing import StatusForm
@@ -150,6 +152,7 @@ class ClusterView(PersonMixin, DetailView):
         context["sole_coordinator"] = coordinators[0] if len(coordinators) == 1 else None
         context["membership_history"] = history.membership_history(cluster)
         context["can_edit"] = self.access.can_edit_cluster(cluster)
+        context["day_findings"] = open_day_findings(cluster)
         if context["can_edit"]:
             context["invitation_form"] = InvitationForm(cluster=cluster)
         return context
@@ -183,6 +186,8 @@ class MilestoneView(PersonMixin, DetailView):
         today = now.astimezone(tz).date()
         context["countdown"] = timeline.countdown(milestone, today=today, passed=passed)
         context["overdue"] = timeline.is_overdue(milestone, today=today, passed=passed)
+        # A day-finding's answer milestone leads to where the answers are given.
+        context["day_finding_answers"] = answer_page_of(milestone)
         context.update(section_context(milestone=milestone, access=self.access))
         context.update(milestone_review_context(milestone=milestone, access=self.access))
         return context

@@ -1,0 +1,126 @@
+"""Day-finding in a real browser (Debian's chromium, as tests/test_browser.py), in an English
+and a German browser: the officer opens it on the demo's second-round visit, two clusters'
+coordinators answer, the officer takes the proposal and confirms it."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from milestones.demo import VISIT
+from milestones.models import DayFinding, Milestone, Person
+from tests.test_browser import DEMO_PASSWORD, chromium, demo  # noqa: F401 (a fixture)
+from tests.test_browser_phone import log_in
+
+WORDS = {
+    "en-GB": {
+        "opened": "Day-finding saved; the clusters can answer.",
+        "saved": "Your answers are saved.",
+        "can": "Can host",
+        "if need be": "Only if need be",
+        "cannot": "Cannot",
+        "left": "Hanse Photonics (fictional demo cluster): no answer",
+        "confirmed": "Days confirmed for 2 clusters.",
+        "reason": "Day confirmed by day-finding.",
+    },
+    "de-DE": {
+        "opened": "Terminfindung gespeichert; die Cluster können antworten.",
+        "saved": "Ihre Antworten sind gespeichert.",
+        "can": "Möglich",
+        "if need be": "Nur notfalls",
+        "cannot": "Nicht möglich",
+        "left": "Hanse Photonics (fictional demo cluster): keine Antwort",
+        "confirmed": "Tage für 2 Cluster bestätigt.",
+        "reason": "Tag durch die Terminfindung bestätigt.",
+    },
+}
+
+
+def answer_days(browser, base, locale, email, slug, choices):
+    """A coordinator's answers from their cluster page: ``choices`` as radio labels, in day
+    order; how many answers their page showed checked first, and the message after saving."""
+    page = browser.new_page(locale=locale)
+    log_in(page, base, email)
+    page.goto(f"{base}/clusters/{slug}/")
+    page.locator("p.dayfinding-link a").click()
+    page.wait_for_url(f"{base}/clusters/{slug}/day-finding/*/")
+    checked_before = page.locator("input[type=radio]:checked").count()
+    for index, label in enumerate(choices):
+        page.locator("fieldset.dayfinding-day").nth(index).get_by_label(label, exact=True).check()
+    page.locator("main form button[type=submit]").click()
+    message = page.get_by_role("status").inner_text()
+    page.close()
+    return checked_before, message
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "de-DE"])
+def test_officer_and_two_coordinators_find_the_days(live_server, demo, locale):  # noqa: F811
+    words, base = WORDS[locale], live_server.url
+    visit_item = demo.cluster.programme.plan_items.get(title=VISIT)
+    elbtal = Person.objects.get(email="office@elbtal.example")
+    elbtal.set_password(DEMO_PASSWORD)
+    elbtal.save()
+    answer_by = timezone.localdate() + datetime.timedelta(days=7)
+    pages = f"{base}/programmes/clusters4future/plan/{visit_item.pk}/day-finding/"
+
+    with chromium() as browser:
+        officer = browser.new_page(locale=locale)
+        log_in(officer, base, "officer@c4f.example")
+        officer.goto(f"{base}/programmes/clusters4future/")
+        officer.locator(f"a.day-finding[href$='/plan/{visit_item.pk}/day-finding/']").click()
+        officer.wait_for_url(f"{pages}settings/")
+        boxes = officer.locator("input[name=days]")
+        for index in range(2, boxes.count()):
+            boxes.nth(index).uncheck()
+        officer.fill("input[name=answer_by]", answer_by.isoformat())
+        officer.locator("main form button[type=submit]").click()
+        officer.wait_for_url(pages)
+        opened = officer.get_by_role("status").inner_text()
+
+        nordlicht = answer_days(
+            browser,
+            base,
+            locale,
+            "coordinator@othercluster.example",
+            "nordlicht",
+            [words["can"], words["cannot"]],
+        )
+        elbtal = answer_days(
+            browser,
+            base,
+            locale,
+            "office@elbtal.example",
+            "elbtal-bio",
+            [words["can"], words["if need be"]],
+        )
+
+        officer.goto(pages)
+        table = officer.locator("table.dayfinding-answers tbody tr").all_inner_texts()
+        officer.locator("a.propose").click()
+        officer.wait_for_url(f"{pages}proposal/")
+        left = officer.locator("div.dayfinding-left li").all_inner_texts()
+        officer.locator("main form button[type=submit]").click()
+        officer.wait_for_url(f"{base}/programmes/clusters4future/")
+        confirmed = officer.get_by_role("status").inner_text()
+
+    days = list(DayFinding.objects.get(plan_item=visit_item).days.values_list("day", flat=True))
+    visits = {
+        milestone.cluster.slug: milestone
+        for milestone in Milestone.objects.filter(plan_item=visit_item).select_related("cluster")
+    }
+    assert opened == words["opened"]
+    assert (nordlicht, elbtal) == ((0, words["saved"]), (0, words["saved"]))
+    assert [" ".join(row.split()) for row in table] == [
+        f"Elbtal Bio (fictional demo cluster) {words['can']} {words['if need be']}",
+        f"Hanse Photonics (fictional demo cluster) {no_answer(locale)} {no_answer(locale)}",
+        f"Nordlicht (fictional demo cluster) {words['can']} {words['cannot']}",
+    ]
+    assert left == [words["left"]]
+    assert confirmed == words["confirmed"]
+    assert (visits["nordlicht"].starts_on, visits["elbtal-bio"].starts_on) == (days[0], days[1])
+    assert visits["hanse-photonics"].is_tentative is True
+    assert visits["nordlicht"].history.first().history_change_reason == words["reason"]
+
+
+def no_answer(locale):
+    return "no answer" if locale == "en-GB" else "keine Antwort"
