@@ -17,7 +17,6 @@ from tests.jury_helpers import (
 )
 
 
-
 def slots_of(item):
     return {
         m.cluster.name: m.when_text
