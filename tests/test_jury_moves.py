@@ -1,6 +1,8 @@
 """After the running order is saved: moving slots, clusters joining and leaving, two officers
 at once, and what a coordinator may reach (their own slot only)."""
 
+# ruff: noqa: F811 (the fixture `jury`, imported from tests.jury_helpers, is the tests' argument)
+
 import pytest
 from django.core import mail
 

@@ -1,6 +1,8 @@
 """The officer lays out the jury meeting's slots: preview, save, each cluster's milestone and
 email, moves, and what is refused."""
 
+# ruff: noqa: F811 (the fixture `jury`, imported from tests.jury_helpers, is the tests' argument)
+
 import datetime
 
 from django.core import mail
@@ -10,7 +12,6 @@ from milestones.models import JurySchedule, Milestone
 from tests.helpers import texts
 from tests.jury_helpers import (
     jury,  # noqa: F401 (a fixture)
-    jury_url,
     preview,
     preview_and_save,
     running_order,
