@@ -160,16 +160,10 @@ def save_running_order(*, plan_item, layout, order, seed, milestone_pks, expecte
             by=by,
             reason=_("Presentation slot %(number)d of the jury meeting."),
         )
-        if not plan_item.is_tentative and plan_item.date_values() != (
-            layout.day,
-            None,
-            None,
-            None,
-            False,
-        ):
-            # The plan says the meeting's day; its times are each cluster's own.
+        if not plan_item.is_tentative and plan_item.starts_on != layout.day:
+            # The plan says the meeting's day (its times, if any, the meeting's as a whole);
+            # a milestone with a slot keeps its own date.
             plan_item.starts_on, plan_item.ends_on = layout.day, None
-            plan_item.starts_at = plan_item.ends_at = None
             plan.save_plan_item(plan_item=plan_item, by=by, reason=_("The jury meeting's day."))
     _email_moved(moved, previous=previous, schedule=schedule, by=by)
     return Saved(schedule=schedule, moved=moved)
