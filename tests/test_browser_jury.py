@@ -7,7 +7,9 @@ Time stands still at 21 March 2024, 09:00 in Berlin: the demo's second round put
 meeting 12 weeks later, on 13 June 2024.
 """
 
+import datetime
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,9 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
-from milestones.models import Kind, Milestone, Person
+from milestones import plan
+from milestones.jury import layout, services
+from milestones.models import Cluster, Kind, Milestone, Person, PlanItem
 from tests.helpers import MARCH_21
 from tests.test_browser import CHROMIUM, chromium, log_in
 
@@ -157,3 +161,37 @@ def test_browser_officer_lays_out_the_slots_and_each_coordinator_sees_their_own(
     # Six people responsible leading, SaxoCell's member too; then the swap: SaxoCell's two
     # and Alpenquant's lead.
     assert len(mail.outbox) == 7 + 3
+
+
+def test_browser_running_order_of_fourteen_clusters_prints_on_one_page(live_server, demo):
+    item = PlanItem.objects.select_related("programme").get(title=JURY)
+    for number in range(8):
+        cluster = Cluster.objects.create(
+            programme=item.programme, name=f"Extra Cluster {number}", slug=f"extra-{number}"
+        )
+        plan.sync_cluster_plan(cluster=cluster)
+    services.save_running_order(
+        plan_item=item,
+        layout=layout.Layout(
+            day=item.starts_on,
+            starts_at=datetime.time(9, 0),
+            slot_minutes=30,
+            breaks=((4, 15), (7, 60), (11, 15)),
+        ),
+        order="name",
+        seed=None,
+        milestone_pks=[milestone.pk for milestone in services.presenting(item)],
+        expected_version=0,
+        by=Person.objects.get(email="officer@c4f.example"),
+    )
+
+    with time_machine.travel(MARCH_21, tick=False), chromium() as browser:
+        page = browser.new_page(locale="en-GB")
+        log_in(page, live_server.url, "officer@c4f.example")
+        page.goto(f"{live_server.url}/programmes/clusters4future/plan/{item.pk}/jury/")
+        rows = page.locator("table.running-order tbody tr:not(.break)").count()
+        pdf = page.pdf(format="A4")
+        page.close()
+
+    assert rows == 14
+    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 1

@@ -9,7 +9,7 @@ from django.core import mail
 
 from milestones import plan
 from milestones.models import JurySchedule, Milestone
-from tests.helpers import texts
+from tests.helpers import links, texts
 from tests.jury_helpers import (
     jury,  # noqa: F401 (a fixture)
     preview,
@@ -190,4 +190,27 @@ def test_layout_without_clusters_is_refused(client, officer, programme):
     assert texts(response, ".form-errors p") == [
         "No cluster presents at this meeting: the plan item applies to no cluster, or every "
         "cluster's milestone for it is cancelled."
+    ]
+
+
+def test_layout_on_another_day_moves_the_plan_items_day_too(client, officer, jury):
+    client.force_login(officer)
+
+    preview_and_save(client, jury, day="2024-07-03")
+
+    jury.refresh_from_db()
+    assert jury.when_text == "3 July 2024"
+    assert slots_of(jury) == {
+        "Other Cluster": "3 July 2024, 10:30–11:00",
+        "SaxoCell": "3 July 2024, 11:00–11:30",
+    }
+
+
+def test_programme_page_links_the_jury_meetings_slots(client, officer, jury):
+    client.force_login(officer)
+
+    response = client.get(f"/programmes/{jury.programme.slug}/")
+
+    assert links(response, ".matrix thead th small:has(a[href$='/jury/'])") == [
+        f"/programmes/{jury.programme.slug}/plan/{jury.pk}/jury/"
     ]
