@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 
 from milestones import plan, services
+from milestones.jury import services as services_jury
 from milestones.models import Cluster, JurySchedule, Milestone, Status
 from tests.helpers import texts
 from tests.jury_helpers import (
@@ -194,6 +195,50 @@ def test_every_jury_url_is_not_found_for_a_cluster(client, laid_out, person, req
 
     assert answers == [404] * 5
     assert milestone_of(laid_out, "other").when_text == "2 July 2024, 10:30–11:00"
+
+
+def test_other_clusters_slot_is_not_found_for_a_coordinator(client, laid_out, coordinator):
+    client.force_login(coordinator)
+    other = milestone_of(laid_out, "other")
+
+    answers = [
+        client.get(f"/milestones/{other.pk}/").status_code,
+        client.get(f"/milestones/{other.pk}/event.ics").status_code,
+    ]
+
+    assert answers == [404, 404]
+
+
+def test_move_to_a_slot_that_is_not_offered_is_refused_beside_the_field(client, laid_out):
+    response = client.post(
+        jury_url(laid_out, "move/"),
+        {"milestone": milestone_of(laid_out, "saxocell").pk, "to_number": 9, "version": 1},
+    )
+
+    assert texts(response, "#id_to_number_error") == [
+        "Select a valid choice. 9 is not one of the available choices."
+    ]
+    assert mail.outbox == []
+
+
+def test_save_with_the_clusters_of_before_is_refused_by_the_service(laid_out, officer, programme):
+    newcomer = Cluster.objects.create(programme=programme, name="Aurora", slug="aurora")
+    plan.sync_cluster_plan(cluster=newcomer)
+    schedule = JurySchedule.objects.get()
+    before = [milestone_of(laid_out, "other").pk, milestone_of(laid_out, "saxocell").pk]
+
+    with pytest.raises(services_jury.ClustersChanged):
+        services_jury.save_running_order(
+            plan_item=laid_out,
+            layout=services_jury.schedule_layout(schedule),
+            order="name",
+            seed=None,
+            milestone_pks=before,
+            expected_version=1,
+            by=officer,
+        )
+
+    assert JurySchedule.objects.get().version == 1
 
 
 def test_jury_urls_of_another_plan_item_kind_are_not_found(client, officer, make_milestone, jury):

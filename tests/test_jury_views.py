@@ -5,6 +5,7 @@ email, moves, and what is refused."""
 
 import datetime
 
+from bs4 import BeautifulSoup
 from django.core import mail
 
 from milestones import plan
@@ -12,6 +13,7 @@ from milestones.models import JurySchedule, Milestone
 from tests.helpers import links, texts
 from tests.jury_helpers import (
     jury,  # noqa: F401 (a fixture)
+    jury_url,
     preview,
     preview_and_save,
     running_order,
@@ -214,3 +216,27 @@ def test_programme_page_links_the_jury_meetings_slots(client, officer, jury):
     assert links(response, ".matrix thead th small:has(a[href$='/jury/'])") == [
         f"/programmes/{jury.programme.slug}/plan/{jury.pk}/jury/"
     ]
+
+
+def test_layout_page_after_saving_starts_from_the_saved_layout(client, officer, jury):
+    client.force_login(officer)
+    preview_and_save(client, jury, starts_at="09:15", breaks="1: 20", order="random", seed="77")
+    saxocell = Milestone.objects.get(plan_item=jury, cluster__slug="saxocell")
+
+    response = client.get(jury_url(jury, "layout/"))
+
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert {
+        name: soup.select_one(f"[name={name}]").get("value")
+        for name in ("day", "starts_at", "slot_minutes", "seed", "version")
+    } == {
+        "day": "2024-07-02",
+        "starts_at": "09:15",
+        "slot_minutes": "30",
+        "seed": "77",
+        "version": "1",
+    }
+    assert soup.select_one("[name=breaks]").get_text() == "\n1: 20"
+    assert soup.select_one("[name=order][checked]")["value"] == "random"
+    place = soup.select_one(f"[name=place_{saxocell.pk}]")["value"]
+    assert place == str(JurySchedule.objects.get().slots.get(milestone=saxocell).number)
