@@ -240,3 +240,19 @@ def test_layout_page_after_saving_starts_from_the_saved_layout(client, officer, 
     assert soup.select_one("[name=order][checked]")["value"] == "random"
     place = soup.select_one(f"[name=place_{saxocell.pk}]")["value"]
     assert place == str(JurySchedule.objects.get().slots.get(milestone=saxocell).number)
+
+
+def test_layout_page_starts_from_the_plans_times_for_the_meeting(client, officer, jury):
+    jury.starts_at, jury.ends_at = datetime.time(9, 30), datetime.time(16, 0)
+    plan.save_plan_item(plan_item=jury, by=officer)
+    client.force_login(officer)
+
+    response = client.get(jury_url(jury, "layout/"))
+
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert [
+        soup.select_one(f"[name={name}]").get("value") for name in ("starts_at", "ends_by")
+    ] == [
+        "09:30",
+        "16:00",
+    ]

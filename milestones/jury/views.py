@@ -2,6 +2,8 @@
 the running order (printable, and as a calendar file), its layout with a preview, and moving
 a slot. A cluster sees its own slot on its milestone's page and nothing of these."""
 
+import datetime
+
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -16,7 +18,7 @@ from milestones import dates, ical
 from milestones.jury import layout as slots_layout
 from milestones.jury import services
 from milestones.jury.forms import LayoutForm, MoveForm
-from milestones.models import JurySchedule, Kind, PlanItem, Responsibility
+from milestones.models import JuryOrder, JurySchedule, Kind, PlanItem, Responsibility
 from milestones.views.calendars import CALENDAR_CONTENT_TYPE, header_text
 from milestones.views.common import PersonMixin
 from milestones.views.programmes import officer_programme
@@ -114,11 +116,13 @@ class LayoutView(JuryMixin):
                 "seed": self.schedule.seed,
             }
         else:
+            # The plan's times for the meeting as a whole, where it has them.
             initial = {
                 "day": self.plan_item.starts_on,
-                "starts_at": "10:00",
+                "starts_at": self.plan_item.starts_at or datetime.time(10, 0),
+                "ends_by": self.plan_item.ends_at,
                 "slot_minutes": 30,
-                "order": "random",
+                "order": JuryOrder.RANDOM,
             }
         return LayoutForm(
             data,
