@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 from django.utils import translation
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from milestones.jury import layout
 from tests.helpers import BERLIN
@@ -210,3 +212,49 @@ def test_duration_text_in_minutes_and_hours():
         "1 h 00 min",
         "2 h 15 min",
     ]
+
+
+# Across the hour the clocks repeat, and across the hour they skip.
+@example(datetime.date(2024, 10, 27), datetime.time(1, 30), 60, 2, [])
+@example(datetime.date(2024, 3, 31), datetime.time(1, 0), 45, 3, [(1, 10)])
+@given(
+    day=st.dates(min_value=datetime.date(2024, 1, 1), max_value=datetime.date(2025, 12, 31))
+    | st.sampled_from(
+        [datetime.date(2024, 3, 31), datetime.date(2024, 10, 27), datetime.date(2025, 3, 30)]
+    ),
+    starts_at=st.times().map(lambda time: time.replace(second=0, microsecond=0)),
+    slot_minutes=st.integers(min_value=5, max_value=240),
+    count=st.integers(min_value=1, max_value=30),
+    breaks=st.lists(
+        st.tuples(st.integers(min_value=1, max_value=29), st.integers(min_value=1, max_value=90)),
+        max_size=4,
+    ),
+)
+def test_lay_out_either_refuses_or_gives_slots_a_milestone_stores_exactly(
+    day, starts_at, slot_minutes, count, breaks
+):
+    plan = layout.Layout(
+        day=day, starts_at=starts_at, slot_minutes=slot_minutes, breaks=tuple(breaks)
+    )
+
+    try:
+        slots = layout.lay_out(plan, count=count, tz=BERLIN)
+    except layout.DoesNotFit:
+        return
+
+    pauses = layout.break_minutes(plan.breaks)
+    assert len(slots) == count
+    for slot, following in zip(slots, [*slots[1:], None], strict=True):
+        stored_start = datetime.datetime.combine(day, slot.starts_at, tzinfo=BERLIN)
+        stored_end = datetime.datetime.combine(day, slot.ends_at, tzinfo=BERLIN)
+        # What the milestone keeps (the day and two local times) is exactly the slot.
+        # (In UTC: Python compares two times of one zone as the clock shows them.)
+        assert [moment.astimezone(datetime.UTC) for moment in (stored_start, stored_end)] == [
+            moment.astimezone(datetime.UTC) for moment in (slot.starts, slot.ends)
+        ]
+        assert stored_end.astimezone(datetime.UTC) - stored_start == datetime.timedelta(
+            minutes=slot_minutes
+        )
+        if following is not None:
+            gap = following.starts.astimezone(datetime.UTC) - slot.ends.astimezone(datetime.UTC)
+            assert gap == datetime.timedelta(minutes=pauses.get(slot.number, 0))
