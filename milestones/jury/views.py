@@ -30,6 +30,9 @@ class JuryMixin(PersonMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
+        if not hasattr(self, request.method.lower()):
+            # A method the page does not take says so to everybody, as Django's views do.
+            return self.http_method_not_allowed(request, *args, **kwargs)
         self.programme = officer_programme(request, kwargs["slug"])
         self.plan_item = get_object_or_404(
             PlanItem.objects.select_related("programme"),
