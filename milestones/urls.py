@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from milestones.dayfinding import views as dayfinding
+from milestones.jury import views as jury
 from milestones.views import accounts, calendars, editing, pages, programmes, reviews, submissions
 
 app_name = "milestones"
@@ -142,6 +143,24 @@ urlpatterns = [
         "programmes/<slug:slug>/plan/<int:pk>/submissions.zip",
         reviews.PlanItemArchiveView.as_view(),
         name="plan_item_archive",
+    ),
+    path(
+        "programmes/<slug:slug>/plan/<int:pk>/jury/", jury.RunningOrderView.as_view(), name="jury"
+    ),
+    path(
+        "programmes/<slug:slug>/plan/<int:pk>/jury/layout/",
+        jury.LayoutView.as_view(),
+        name="jury_layout",
+    ),
+    path(
+        "programmes/<slug:slug>/plan/<int:pk>/jury/move/",
+        jury.MoveView.as_view(),
+        name="jury_move",
+    ),
+    path(
+        "programmes/<slug:slug>/plan/<int:pk>/jury/running-order.ics",
+        jury.RunningOrderCalendarView.as_view(),
+        name="jury_calendar",
     ),
     path(
         "programmes/<slug:slug>/reminders/",

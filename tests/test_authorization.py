@@ -240,6 +240,28 @@ EXPECTED = {
         post="L 405 405 405 405 405 405 L",
         kwargs=lambda w: {"slug": w.programme.slug, "pk": w.plan_item.pk},
     ),
+    # The jury meeting's slots: officers only; before a layout is saved the running order
+    # sends them to the layout's form, and a move to it too.
+    "milestones:jury": Row(
+        get="L 404 404 404 404 404 302 L",
+        post="L 405 405 405 405 405 405 L",
+        kwargs=lambda w: {"slug": w.programme.slug, "pk": w.plan_item.pk},
+    ),
+    "milestones:jury_layout": Row(
+        get="L 404 404 404 404 404 200 L",
+        post="L 404 404 404 404 404 200 L",
+        kwargs=lambda w: {"slug": w.programme.slug, "pk": w.plan_item.pk},
+    ),
+    "milestones:jury_move": Row(
+        get="L 405 405 405 405 405 405 L",
+        post="L 404 404 404 404 404 302 L",
+        kwargs=lambda w: {"slug": w.programme.slug, "pk": w.plan_item.pk},
+    ),
+    "milestones:jury_calendar": Row(
+        get="L 404 404 404 404 404 200 L",
+        post="L 405 405 405 405 405 405 L",
+        kwargs=lambda w: {"slug": w.programme.slug, "pk": w.plan_item.pk},
+    ),
     # An empty form is valid there: no reminders for any kind.
     "milestones:reminder_schedule": Row(
         get="L 404 404 404 404 404 200 L",
@@ -543,6 +565,8 @@ def test_csrf_protected_views_are_the_ones_with_forms():
         "milestones:invitation_new",
         "milestones:invitation_resend",
         "milestones:invitation_withdraw",
+        "milestones:jury_layout",
+        "milestones:jury_move",
         "milestones:membership_remove",
         "milestones:membership_role",
         "milestones:milestone_edit",

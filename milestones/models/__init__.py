@@ -17,6 +17,7 @@ from milestones.models.feeds import (
     RenderedEvent,
 )
 from milestones.models.history import MembershipChange, ResponsibilityChange
+from milestones.models.jury import JuryOrder, JurySchedule, JurySlot
 from milestones.models.milestone import (
     CLOSED_STATUSES,
     DEADLINE_KINDS,
@@ -84,6 +85,9 @@ __all__ = [
     "Extension",
     "FeedScope",
     "FeedToken",
+    "JuryOrder",
+    "JurySchedule",
+    "JurySlot",
     "Kind",
     "Language",
     "LateSubmissions",
