@@ -71,8 +71,8 @@ class MembershipInline(ByWhomInline):
 
 @admin.register(Cluster)
 class ClusterAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "programme", "round", "phase"]
-    list_filter = ["programme", "round", "phase"]
+    list_display = ["name", "slug", "programme", "round", "phase", "state"]
+    list_filter = ["programme", "round", "phase", "state"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]

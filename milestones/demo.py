@@ -15,7 +15,7 @@ import hashlib
 from django.core.files.base import ContentFile
 
 from milestones import plan, services
-from milestones.models import Kind, Status
+from milestones.models import GermanState, Kind, Status
 from milestones.models.submissions import Submission, SubmissionFile
 
 NOON = datetime.time(12, 0)
@@ -33,6 +33,15 @@ MORE_CLUSTERS = [
         "Hans Hanse",
     ),
 ]
+
+# Each cluster keeps its own state's public holidays (Corpus Christi in Rheinwerk and
+# Alpenquant, not in Saxony).
+FEDERAL_STATES = {
+    "rheinwerk": GermanState.NORTH_RHINE_WESTPHALIA,
+    "elbtal-bio": GermanState.SAXONY,
+    "alpenquant": GermanState.BAVARIA,
+    "hanse-photonics": GermanState.HAMBURG,
+}
 
 STATEMENT = "Interim financial statement"
 REPORT = "3rd strategic progress report"

@@ -438,7 +438,7 @@ class World:
                     is_tentative=True,
                 )
             )
-            working, _holidays = dayfinding_services.window_days(window)
+            working = dayfinding_services.window_days(window).usual
             self._day_finding = dayfinding_services.open_day_finding(
                 plan_item=window,
                 days=working[:3],

@@ -47,8 +47,8 @@ def test_settings_offer_the_working_days_and_name_the_holidays(client, officer, 
     boxes = soup.select("input[name=days]")
     assert (len(boxes), all(box.has_attr("checked") for box in boxes)) == (40, True)
     assert texts(response, "p.dayfinding-holidays") == [
-        "Public holidays left out: Labor Day (1 May 2024), Ascension Day (9 May 2024), "
-        "Pentecost Monday (20 May 2024)"
+        "Public holidays: Labor Day (1 May 2024; Saxony), Ascension Day (9 May 2024; Saxony), "
+        "Pentecost Monday (20 May 2024; Saxony)"
     ]
 
 

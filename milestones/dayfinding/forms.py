@@ -29,11 +29,16 @@ class SettingsForm(forms.Form):
     def __init__(self, *args, plan_item, day_finding=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan_item = plan_item
-        working, holidays = services.window_days(plan_item)
-        self.holidays = [(dates.format_day(day), name) for day, name in holidays]
-        self.fields["days"].choices = [(day.isoformat(), dates.format_day(day)) for day in working]
+        window = services.window_days(plan_item)
+        self.holidays = [
+            (dates.format_day(day), name, ", ".join(str(state) for state in states))
+            for day, name, states in window.holidays
+        ]
+        self.fields["days"].choices = [
+            (day.isoformat(), dates.format_day(day)) for day in window.offered
+        ]
         if day_finding is None:
-            self.fields["days"].initial = [day.isoformat() for day in working]
+            self.fields["days"].initial = [day.isoformat() for day in window.usual]
         else:
             self.fields["days"].initial = [
                 day.isoformat() for day in day_finding.days.values_list("day", flat=True)
@@ -64,7 +69,9 @@ class AnswersForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.day_finding, self.cluster = day_finding, cluster
         self.rows = []
-        for panel_day in day_finding.days.all():
+        panel_days = list(day_finding.days.all())
+        days_off = services.holidays_of(cluster, [panel_day.day for panel_day in panel_days])
+        for panel_day in panel_days:
             answer = answers.get(panel_day.pk)
             choice = forms.ChoiceField(
                 label=dates.format_day(panel_day.day),
@@ -72,6 +79,12 @@ class AnswersForm(forms.Form):
                 widget=forms.RadioSelect,
                 initial=answer.availability if answer else None,
             )
+            if panel_day.day in days_off:
+                # The cluster's own public holiday: no visit then, and nothing to answer.
+                choice.disabled, choice.initial = True, Availability.CANNOT
+                choice.help_text = _("A public holiday in your state: %(name)s.") % {
+                    "name": days_off[panel_day.day]
+                }
             note = forms.CharField(
                 label=_("Note for %(day)s (optional)") % {"day": dates.format_day(panel_day.day)},
                 required=False,

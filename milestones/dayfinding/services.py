@@ -8,7 +8,9 @@ milestone its day through ``plan.confirm_day``, as the coordinators' "Confirm th
 """
 
 import datetime
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -18,9 +20,11 @@ from milestones import dates, plan, services
 from milestones.dayfinding import solver
 from milestones.models import (
     CLOSED_STATUSES,
+    Availability,
     DayAnswer,
     DayFinding,
     DayFindingReply,
+    GermanState,
     Kind,
     Milestone,
     PanelDay,
@@ -39,19 +43,57 @@ class StaleConfirmation(Exception):
         self.day_finding = day_finding
 
 
-def window_days(plan_item):
-    """The working days of the plan item's window, and its public holidays on weekdays as
-    (day, name) in the active language."""
+@dataclass(frozen=True)
+class WindowDays:
+    """The weekdays of a window as the panel may choose them.
+
+    ``offered``: a working day in at least one taking cluster's state; ``usual``: a working
+    day in every one of them (ticked at first); ``holidays``: (day, name, names of the states
+    that keep it) for each weekday that is a public holiday somewhere among them.
+    """
+
+    offered: list
+    usual: list
+    holidays: list
+
+
+def taking_states(plan_item):
+    """The federal states whose public holidays the clusters taking part keep."""
+    states = {visit.cluster.holiday_state for visit in visits_of(plan_item)}
+    return sorted(states) or [settings.REMINDER_HOLIDAY_STATE]
+
+
+def window_days(plan_item, *, states=None):
+    """The plan item's window as WindowDays, for the clusters' ``states`` (those taking part
+    when not given), with the holidays' names in the active language."""
+    states = states or taking_states(plan_item)
     language = (translation.get_language() or "en").split("-")[0]
-    working, holidays = [], []
+    offered, usual, holidays = [], [], []
     day = plan_item.starts_on
     while day <= plan_item.ends_on:
-        if is_working_day(day):
-            working.append(day)
-        elif day.weekday() < 5:
-            holidays.append((day, holiday_name(day, language=language)))
+        if day.weekday() < 5:
+            keeping = [state for state in states if not is_working_day(day, state=state)]
+            if len(keeping) < len(states):
+                offered.append(day)
+            if keeping:
+                name = holiday_name(day, language=language, state=keeping[0])
+                holidays.append((day, name, [GermanState(state).label for state in keeping]))
+            else:
+                usual.append(day)
         day += datetime.timedelta(days=1)
-    return working, holidays
+    return WindowDays(offered=offered, usual=usual, holidays=holidays)
+
+
+def holidays_of(cluster, days):
+    """Those of ``days`` that are public holidays in the cluster's state, to their names in
+    the active language: the cluster is not asked to host on them."""
+    language = (translation.get_language() or "en").split("-")[0]
+    state = cluster.holiday_state
+    return {
+        day: holiday_name(day, language=language, state=state)
+        for day in days
+        if day.weekday() < 5 and not is_working_day(day, state=state)
+    }
 
 
 def visits_of(plan_item):
@@ -103,10 +145,10 @@ def validate_settings(*, plan_item, days, answer_by, today):
     if not plan_item.is_tentative:
         errors["days"] = _("Day-finding needs a plan item whose date is a window.")
         return errors
-    working, _holidays = window_days(plan_item)
+    offered = window_days(plan_item).offered
     if not days:
         errors["days"] = _("Choose at least one of the panel's days inside the window.")
-    elif any(day not in working for day in days):
+    elif any(day not in offered for day in days):
         errors["days"] = _("Choose working days inside the window %(window)s.") % {
             "window": dates.window_text(plan_item.when)
         }
@@ -211,10 +253,14 @@ def save_answers(*, day_finding, cluster, answers, by, today=None):
         reply = day_finding.replies.filter(cluster=cluster).select_for_update().first()
         if reply is None:
             reply = _add_reply(day_finding, cluster, by=by)
-        panel_days = set(day_finding.days.values_list("pk", flat=True))
+        panel_days = dict(day_finding.days.values_list("pk", "day"))
+        days_off = holidays_of(cluster, panel_days.values())
         for panel_day_id, (availability, note) in answers.items():
             if panel_day_id not in panel_days:
                 continue
+            if panel_days[panel_day_id] in days_off:
+                # Nobody hosts a visit on their own public holiday, whatever the form said.
+                availability, note = Availability.CANNOT, ""
             DayAnswer.objects.update_or_create(
                 reply=reply,
                 panel_day_id=panel_day_id,
@@ -253,9 +299,21 @@ def availability_by_cluster(day_finding):
 def propose(*, day_finding):
     """The solver's proposal for the clusters taking part now: cluster pk to panel day pk,
     and those left with why."""
-    clusters = [visit.cluster_id for visit in visits_of(day_finding.plan_item)]
-    days = list(day_finding.days.values_list("pk", flat=True))
+    visits = list(visits_of(day_finding.plan_item))
+    clusters = [visit.cluster_id for visit in visits]
+    panel_days = dict(day_finding.days.values_list("pk", "day"))
+    days = list(panel_days)
     answers = availability_by_cluster(day_finding)
+    # A cluster is never given a public holiday of its state, whatever it answered before
+    # its state was known.
+    days_off_by_state = {}
+    for visit in visits:
+        state = visit.cluster.holiday_state
+        if state not in days_off_by_state:
+            days_off_by_state[state] = holidays_of(visit.cluster, panel_days.values())
+        for pk, day in panel_days.items():
+            if day in days_off_by_state[state] and visit.cluster_id in answers:
+                answers[visit.cluster_id][pk] = Availability.CANNOT
     return solver.propose(
         clusters=clusters, days=days, capacity=day_finding.visits_per_day, answers=answers
     )
@@ -296,9 +354,20 @@ def confirm(*, day_finding, version, assignment, by):
             if visit is None:
                 # The cluster left the programme's plan, or fixed its day itself, meanwhile.
                 continue
+            day = panel_days[panel_day_id]
+            holiday = holidays_of(visit.cluster, [day]).get(day)
+            if holiday:
+                raise ValidationError(
+                    _("%(day)s is a public holiday in %(cluster)s's state (%(holiday)s).")
+                    % {
+                        "day": dates.format_day(day),
+                        "cluster": visit.cluster.name,
+                        "holiday": holiday,
+                    }
+                )
             plan.confirm_day(
                 milestone=visit,
-                day=panel_days[panel_day_id],
+                day=day,
                 by=by,
                 reason=_("Day confirmed by day-finding."),
             )

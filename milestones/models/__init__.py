@@ -36,6 +36,7 @@ from milestones.models.milestone import (
 from milestones.models.programmes import (
     Cluster,
     ClusterQuerySet,
+    GermanState,
     Language,
     Membership,
     Person,
@@ -85,6 +86,7 @@ __all__ = [
     "Extension",
     "FeedScope",
     "FeedToken",
+    "GermanState",
     "JuryOrder",
     "JurySchedule",
     "JurySlot",

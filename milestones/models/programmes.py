@@ -52,6 +52,27 @@ class Phase(models.TextChoices):
     IMPLEMENTATION_3 = "implementation-3", _("3rd implementation phase")
 
 
+class GermanState(models.TextChoices):
+    """The federal states, by the codes the ``holidays`` package knows their public holidays by."""
+
+    BADEN_WUERTTEMBERG = "BW", "Baden-Württemberg"
+    BAVARIA = "BY", _("Bavaria")
+    BERLIN = "BE", "Berlin"
+    BRANDENBURG = "BB", "Brandenburg"
+    BREMEN = "HB", "Bremen"
+    HAMBURG = "HH", "Hamburg"
+    HESSE = "HE", _("Hesse")
+    LOWER_SAXONY = "NI", _("Lower Saxony")
+    MECKLENBURG_VORPOMMERN = "MV", _("Mecklenburg-Western Pomerania")
+    NORTH_RHINE_WESTPHALIA = "NW", _("North Rhine-Westphalia")
+    RHINELAND_PALATINATE = "RP", _("Rhineland-Palatinate")
+    SAARLAND = "SL", "Saarland"
+    SAXONY = "SN", _("Saxony")
+    SAXONY_ANHALT = "ST", _("Saxony-Anhalt")
+    SCHLESWIG_HOLSTEIN = "SH", "Schleswig-Holstein"
+    THURINGIA = "TH", _("Thuringia")
+
+
 class ClusterQuerySet(models.QuerySet):
     def visible_to(self, person):
         """The clusters a person may see: those they belong to and those of their programmes."""
@@ -92,6 +113,15 @@ class Cluster(models.Model):
         _("current phase"), max_length=32, choices=Phase.choices, default=Phase.IMPLEMENTATION_1
     )
     website = models.URLField(_("website"), blank=True)
+    # Whose public holidays are no working days for the cluster: reminders move before them
+    # and day-finding does not ask it to host on them. Empty: REMINDER_HOLIDAY_STATE.
+    state = models.CharField(
+        _("federal state"),
+        max_length=2,
+        choices=GermanState.choices,
+        blank=True,
+        help_text=_("Its public holidays are no working days for the cluster."),
+    )
     # Moves on every save: a feed's cheap "has anything changed" check sees a renamed cluster.
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -108,6 +138,11 @@ class Cluster(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def holiday_state(self):
+        """The state whose public holidays the cluster keeps."""
+        return self.state or settings.REMINDER_HOLIDAY_STATE
 
 
 class PersonManager(BaseUserManager):

@@ -1,4 +1,8 @@
-"""When reminders go out: 08:00 in the programme's time zone, on working days only."""
+"""When reminders go out: 08:00 in the programme's time zone, on working days only.
+
+A working day is a weekday that is no public holiday in the federal state given (a cluster's
+``holiday_state``), or in REMINDER_HOLIDAY_STATE where none is given.
+"""
 
 import datetime
 import functools
@@ -19,36 +23,34 @@ def _public_holidays(state, year, language=None):
     return holidays.country_holidays("DE", subdiv=state, years=year, language=language)
 
 
-def is_working_day(day):
-    return day.weekday() < 5 and day not in _public_holidays(
-        settings.REMINDER_HOLIDAY_STATE, day.year
-    )
+def is_working_day(day, *, state=None):
+    state = state or settings.REMINDER_HOLIDAY_STATE
+    return day.weekday() < 5 and day not in _public_holidays(state, day.year)
 
 
-def working_day_on_or_before(day):
-    while not is_working_day(day):
+def working_day_on_or_before(day, *, state=None):
+    while not is_working_day(day, state=state):
         day -= datetime.timedelta(days=1)
     return day
 
 
-def holiday_name(day, *, language):
+def holiday_name(day, *, language, state=None):
     """The name of the public holiday on ``day`` in ``language`` ("de" or "en"), or None."""
-    names = _public_holidays(
-        settings.REMINDER_HOLIDAY_STATE, day.year, HOLIDAY_LANGUAGES.get(language, "en_US")
-    )
+    state = state or settings.REMINDER_HOLIDAY_STATE
+    names = _public_holidays(state, day.year, HOLIDAY_LANGUAGES.get(language, "en_US"))
     return names.get(day)
 
 
-def days_off_up_to(day):
+def days_off_up_to(day, *, state=None):
     """The days that are no working days from the working day before ``day`` (exclusive) up
     to ``day`` (inclusive), oldest first: what moved a reminder due on ``day`` earlier."""
-    first = working_day_on_or_before(day)
+    first = working_day_on_or_before(day, state=state)
     return [first + datetime.timedelta(days=n) for n in range(1, (day - first).days + 1)]
 
 
-def working_day_after(day):
+def working_day_after(day, *, state=None):
     day += datetime.timedelta(days=1)
-    while not is_working_day(day):
+    while not is_working_day(day, state=state):
         day += datetime.timedelta(days=1)
     return day
 

@@ -38,12 +38,14 @@ def countdown(milestone, kind, *, now):
     return words
 
 
-def _days_off_words(days_off):
+def _days_off_words(days_off, *, state):
     """["Good Friday", "the weekend", "Easter Monday"]: each holiday by name, a weekend once."""
     language = (translation.get_language() or "en").split("-")[0]
     words = []
     for day in days_off:
-        name = holiday_name(day, language=language) or pgettext("days off", "the weekend")
+        name = holiday_name(day, language=language, state=state) or pgettext(
+            "days off", "the weekend"
+        )
         if not words or words[-1] != name:
             words.append(name)
     return words
@@ -54,7 +56,8 @@ def early_text(milestone, lead_days, *, now):
     due_day = milestone.starts_on - datetime.timedelta(days=lead_days)
     tz = dates.zone(milestone.cluster.programme.time_zone)
     today = now.astimezone(tz).date()
-    days_off = days_off_up_to(due_day)
+    state = milestone.cluster.holiday_state
+    days_off = days_off_up_to(due_day, state=state)
     if not days_off or today >= due_day:
         return ""
     early = (due_day - today).days
@@ -67,7 +70,7 @@ def early_text(milestone, lead_days, *, now):
     ) % {
         "days": early,
         "day": dates.format_day(due_day),
-        "days_off": get_text_list(_days_off_words(days_off), _("and")),
+        "days_off": get_text_list(_days_off_words(days_off, state=state), _("and")),
     }
 
 

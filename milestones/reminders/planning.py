@@ -227,7 +227,9 @@ def _before_schedule(milestone, *, now, today, tz, schedules):
         return []
     schedule = []
     for lead in sorted(lead_days_for(milestone, schedules), reverse=True):
-        send_day = working_day_on_or_before(anchor - datetime.timedelta(days=lead))
+        send_day = working_day_on_or_before(
+            anchor - datetime.timedelta(days=lead), state=milestone.cluster.holiday_state
+        )
         schedule.append((lead, send_day, send_moment(send_day, tz)))
     candidates = [entry for entry in schedule if entry[2] <= now]
     # A late reminder waits when a newer one is due later today: one email, not two.
@@ -289,7 +291,7 @@ def _overdue_due(milestone, *, now, today, tz, existing):
     if not milestone.is_deadline:
         return []
     last_day = milestone.ends_on or milestone.starts_on
-    moment = send_moment(working_day_after(last_day), tz)
+    moment = send_moment(working_day_after(last_day, state=milestone.cluster.holiday_state), tz)
     if moment > now or today > last_day + datetime.timedelta(days=OVERDUE_CATCH_UP_DAYS):
         return []
     recipients = {}

@@ -15,6 +15,7 @@ from django.utils import timezone
 from milestones import demo, plan, services
 from milestones.models import (
     Cluster,
+    GermanState,
     Kind,
     Membership,
     Person,
@@ -42,6 +43,7 @@ CLUSTERS = [
         "round": 1,
         "phase": Phase.IMPLEMENTATION_1,
         "website": "https://saxocell.de",
+        "state": GermanState.SAXONY,
     },
     {
         "slug": "nordlicht",
@@ -49,6 +51,7 @@ CLUSTERS = [
         "round": 1,
         "phase": Phase.IMPLEMENTATION_1,
         "website": "",
+        "state": GermanState.SCHLESWIG_HOLSTEIN,
     },
 ]
 
@@ -144,7 +147,13 @@ class Command(BaseCommand):
 
         clusters = {}
         more = [
-            {"slug": slug, "name": name, "round": 1, "phase": Phase.IMPLEMENTATION_1}
+            {
+                "slug": slug,
+                "name": name,
+                "round": 1,
+                "phase": Phase.IMPLEMENTATION_1,
+                "state": demo.FEDERAL_STATES[slug],
+            }
             for slug, name, _, _ in demo.MORE_CLUSTERS
         ]
         for fields in CLUSTERS + more:
