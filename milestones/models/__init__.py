@@ -57,6 +57,12 @@ from milestones.models.submissions import (
     Submission,
     SubmissionFile,
 )
+from milestones.models.webhooks import (
+    DeliveryState,
+    EventType,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -69,7 +75,9 @@ __all__ = [
     "ClusterQuerySet",
     "DatedModel",
     "Decision",
+    "DeliveryState",
     "Draft",
+    "EventType",
     "Extension",
     "FeedScope",
     "FeedToken",
@@ -101,6 +109,8 @@ __all__ = [
     "Status",
     "Submission",
     "SubmissionFile",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "parse_lead_days",
     "seen_by",
 ]
