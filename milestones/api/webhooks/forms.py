@@ -12,6 +12,7 @@ class WebhookEndpointForm(forms.ModelForm):
     """URL, description and events; on registration also what it hears of (``scopes``: the
     person's programmes and clusters)."""
 
+    url = forms.URLField(label=_("Address (https://…)"), max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
         label=_("Events"), choices=EventType.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -19,7 +20,6 @@ class WebhookEndpointForm(forms.ModelForm):
     class Meta:
         model = WebhookEndpoint
         fields = ["url", "description"]
-        labels = {"url": _("Address (https://…)")}
 
     def __init__(self, *args, programmes=(), clusters=(), **kwargs):
         super().__init__(*args, **kwargs)
