@@ -107,7 +107,9 @@ def test_each_event_type_is_recorded_by_its_change(
     reviews.accept_submission(submission=submission, by=officer)
     deliver_due_webhooks(now=MARCH_21)
 
-    assert [(body["type"], body["data"]["milestone"]["status"]) for body in consumer.payloads()] == [
+    assert [
+        (body["type"], body["data"]["milestone"]["status"]) for body in consumer.payloads()
+    ] == [
         ("milestone.created", "planned"),
         ("milestone.date_changed", "planned"),
         ("milestone.status_changed", "in-progress"),

@@ -14,7 +14,7 @@ from standardwebhooks import Webhook, WebhookVerificationError
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802 (http.server's name)
+    def do_POST(self):
         consumer = self.server.consumer
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         answer = consumer.next_answer()
