@@ -291,3 +291,28 @@ def test_switched_on_again_the_waiting_deliveries_go(consumer, cluster, make_mil
     assert (nothing.delivered, after.delivered) == (0, 1)
     assert [body["data"]["milestone"]["title"] for body in consumer.payloads()] == ["While off"]
     assert (endpoint.is_active, endpoint.disabled_at, endpoint.failing_since) == (True, None, None)
+
+
+def test_delivery_refuses_a_name_that_now_resolves_to_loopback(
+    consumer, cluster, make_milestone, settings
+):
+    # Registered while "localhost" was public, say (DNS rebinding): checked again at delivery.
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
+    endpoint = add_endpoint(consumer, cluster=cluster, events=EventType.MILESTONE_CREATED)
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        url=f"http://localhost:{consumer.port}/hooks/c4f"
+    )
+    make_milestone()
+
+    summary = deliver_due_webhooks(now=MARCH_21)
+
+    delivery = WebhookDelivery.objects.get()
+    assert summary.line() == "delivered 0, failed 1, endpoints switched off 0"
+    assert consumer.arrivals == []
+    assert (delivery.state, delivery.attempts, delivery.last_status_code, delivery.last_error) == (
+        "pending",
+        1,
+        None,
+        "localhost is a private, loopback or otherwise internal address: webhooks go to public "
+        "addresses only.",
+    )

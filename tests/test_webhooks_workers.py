@@ -1,0 +1,117 @@
+"""deliver_webhooks as processes on PostgreSQL: four workers at once deliver each webhook
+exactly once, and a worker killed mid-delivery repeats at most that one."""
+
+import datetime
+import os
+import signal
+import subprocess
+import sys
+import threading
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from milestones.api.webhooks.endpoints import new_secret
+from milestones.api.webhooks.events import record_event
+from milestones.models import (
+    DeliveryState,
+    EventType,
+    Kind,
+    Milestone,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from tests.webhook_consumer import WebhookConsumer
+
+
+@pytest.fixture
+def consumer():
+    server = WebhookConsumer(new_secret())
+    yield server
+    server.stop()
+
+
+def many_events(cluster, consumer, count):
+    """``count`` milestone.created deliveries due now to the consumer."""
+    WebhookEndpoint.objects.create(
+        cluster=cluster,
+        url=consumer.url,
+        secret=consumer.secret,
+        events=EventType.MILESTONE_CREATED,
+    )
+    milestones = Milestone.objects.bulk_create(
+        Milestone(
+            cluster=cluster,
+            kind=Kind.OTHER,
+            title=f"Deliverable {n}",
+            starts_on=datetime.date(2024, 4, 16),
+        )
+        for n in range(count)
+    )
+    for milestone in milestones:
+        record_event(event_type=EventType.MILESTONE_CREATED, milestone=milestone)
+    return set(WebhookDelivery.objects.values_list("message_id", flat=True))
+
+
+def worker():
+    database = connection.settings_dict
+    url = (
+        f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST']}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}"
+    )
+    environment = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "DEBUG": "true"}
+    return subprocess.Popen(
+        [sys.executable, str(settings.BASE_DIR / "manage.py"), "deliver_webhooks"],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.postgres_only
+def test_four_workers_at_once_deliver_each_webhook_exactly_once(
+    transactional_db, cluster, consumer
+):
+    expected = many_events(cluster, consumer, 200)
+
+    workers = [worker() for _ in range(4)]
+    outputs = [process.communicate(timeout=300) for process in workers]
+
+    delivered = [int(out.split(",")[0].removeprefix("delivered ")) for out, _err in outputs]
+    assert [process.returncode for process in workers] == [0, 0, 0, 0], outputs
+    assert sum(delivered) == 200
+    assert (set(consumer.accepted), sorted(set(consumer.accepted.values()))) == (expected, [1])
+    assert len(consumer.arrivals) == 200
+    assert consumer.forged == []
+    assert WebhookDelivery.objects.filter(state=DeliveryState.DELIVERED).count() == 200
+
+
+@pytest.mark.postgres_only
+def test_worker_killed_mid_delivery_repeats_at_most_that_one(transactional_db, cluster, consumer):
+    expected = many_events(cluster, consumer, 60)
+    # The consumer holds the 30th request until the worker that sent it is dead.
+    thirtieth, release = threading.Event(), threading.Event()
+    original = consumer.note_arrival
+
+    def hold_the_thirtieth(message_id, payload, headers):
+        original(message_id, payload, headers)
+        if len(consumer.arrivals) == 30:
+            thirtieth.set()
+            release.wait(60)
+
+    consumer.note_arrival = hold_the_thirtieth
+    doomed = worker()
+    assert thirtieth.wait(120)
+    doomed.send_signal(signal.SIGKILL)
+    doomed.communicate(timeout=60)
+    release.set()
+    rescue = worker()
+    rescue.communicate(timeout=300)
+
+    assert (doomed.returncode, rescue.returncode) == (-signal.SIGKILL, 0)
+    assert set(consumer.accepted) == expected
+    # The one in flight when the worker died went twice, with the same webhook-id; no other.
+    assert sum(consumer.accepted.values()) - len(expected) <= 1
+    assert WebhookDelivery.objects.filter(state=DeliveryState.DELIVERED).count() == 60
