@@ -215,7 +215,7 @@ def test_officer_sees_the_programmes_and_its_clusters_endpoints_listed(
 
     rows = texts(client.get(reverse("milestones:webhooks")), "#endpoints tbody tr")
 
-    assert rows == ["https://a.example.org/ Clusters4Future Milestone created on"]
+    assert rows == ["https://a.example.org/ Clusters4Future Milestone created active"]
 
 
 def test_endpoint_page_shows_the_secret_and_recent_deliveries(client, coordinator, cluster):
@@ -263,7 +263,7 @@ def test_switched_off_endpoint_is_switched_on_from_its_page(client, coordinator,
     after = texts(client.get(reverse("milestones:webhook", args=[endpoint.pk])), "#endpoint dd")
 
     assert before[2] == "switched off 21 March 2024, 09:00: it failed for too long"
-    assert after[2] == "on"
+    assert after[2] == "active"
 
 
 def test_removing_an_endpoint_removes_its_deliveries(client, coordinator, cluster):
