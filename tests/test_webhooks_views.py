@@ -169,6 +169,46 @@ def test_registration_refuses_internal_addresses_in_production(
     assert WebhookEndpoint.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("fields", "errors"),
+    [
+        ({"url": "not an address"}, {"url": "Enter a valid URL."}),
+        (
+            {"url": "https://93.184.216.34/" + "a" * 500},
+            {"url": "Ensure this value has at most 500 characters (it has 522)."},
+        ),
+        (
+            {"events": ["milestone.deleted"]},
+            {
+                "events": "Select a valid choice. milestone.deleted is not one of the available choices."
+            },
+        ),
+        (
+            {"scope": "programme-1"},
+            {"scope": "Select a valid choice. programme-1 is not one of the available choices."},
+        ),
+    ],
+)
+def test_registration_refuses_bad_input_and_keeps_what_was_typed(
+    client, coordinator, cluster, fields, errors
+):
+    client.force_login(coordinator)
+    data = {
+        "scope": f"cluster-{cluster.pk}",
+        "url": "https://93.184.216.34/hooks",
+        "description": "Project tools",
+        "events": ["milestone.created"],
+    } | fields
+
+    response = client.post(reverse("milestones:webhooks"), data)
+
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert response.status_code == 200
+    assert field_errors(response) == errors
+    assert soup.select_one("#id_description")["value"] == "Project tools"
+    assert WebhookEndpoint.objects.count() == 0
+
+
 def test_registration_needs_an_event(client, coordinator, cluster):
     client.force_login(coordinator)
 
