@@ -1,5 +1,6 @@
-"""deliver_webhooks as processes on PostgreSQL: four workers at once deliver each webhook
-exactly once, and a worker killed mid-delivery repeats at most that one."""
+"""deliver_webhooks as processes: four workers at once on PostgreSQL deliver each webhook
+exactly once, a worker killed mid-delivery repeats at most that one, and on SQLite two
+workers take turns."""
 
 import datetime
 import os
@@ -14,6 +15,7 @@ from django.db import connection
 
 from milestones.api.webhooks.endpoints import new_secret
 from milestones.api.webhooks.events import record_event
+from milestones.api.webhooks.sending import WAITING_FOR_ANOTHER_ROUND
 from milestones.models import (
     DeliveryState,
     EventType,
@@ -54,9 +56,10 @@ def many_events(cluster, consumer, count):
     return set(WebhookDelivery.objects.values_list("message_id", flat=True))
 
 
-def worker():
+def worker(database_url=None):
+    """A ``manage.py deliver_webhooks`` round against the test database (or another)."""
     database = connection.settings_dict
-    url = (
+    url = database_url or (
         f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST']}:"
         f"{database['PORT'] or 5432}/{database['NAME']}"
     )
@@ -115,3 +118,62 @@ def test_worker_killed_mid_delivery_repeats_at_most_that_one(transactional_db, c
     # The one in flight when the worker died went twice, with the same webhook-id; no other.
     assert sum(consumer.accepted.values()) - len(expected) <= 1
     assert WebhookDelivery.objects.filter(state=DeliveryState.DELIVERED).count() == 60
+
+
+SQLITE_DATA = """
+import datetime
+from milestones import services
+from milestones.models import Cluster, Milestone, Programme, WebhookEndpoint
+programme = Programme.objects.create(name="Clusters4Future", slug="c4f")
+cluster = Cluster.objects.create(programme=programme, name="SaxoCell", slug="saxocell")
+WebhookEndpoint.objects.create(
+    cluster=cluster, url={url!r}, secret={secret!r}, events="milestone.created"
+)
+for number in range(6):
+    services.add_milestone(
+        milestone=Milestone(
+            cluster=cluster, title=f"Deliverable {{number}}", starts_on=datetime.date(2024, 4, 16)
+        ),
+        by=None,
+    )
+"""
+
+
+def test_two_workers_at_once_on_sqlite_take_turns(tmp_path, consumer):
+    # The first worker's first delivery is held at the consumer until the second worker has
+    # started and said that it waits: each webhook is delivered once.
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    environment = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "DEBUG": "true"}
+    data = SQLITE_DATA.format(url=consumer.url, secret=consumer.secret)
+    for command in (["migrate", "--verbosity", "0"], ["shell", "--command", data]):
+        subprocess.run(
+            [sys.executable, str(settings.BASE_DIR / "manage.py"), *command],
+            env=environment,
+            capture_output=True,
+            check=True,
+        )
+    first_arrived, release = threading.Event(), threading.Event()
+    original = consumer.note_arrival
+
+    def hold_the_first(message_id, payload, headers):
+        original(message_id, payload, headers)
+        if not first_arrived.is_set():
+            first_arrived.set()
+            release.wait(60)
+
+    consumer.note_arrival = hold_the_first
+    first = worker(database_url=url)
+    assert first_arrived.wait(60)
+    second = worker(database_url=url)
+    second_err = second.stderr.readline()
+    release.set()
+    first_out, _ = first.communicate(timeout=60)
+    second_out, _ = second.communicate(timeout=60)
+
+    assert (first.returncode, second.returncode) == (0, 0)
+    assert second_err.strip().endswith(WAITING_FOR_ANOTHER_ROUND)
+    assert (first_out, second_out) == (
+        "delivered 6, failed 0, endpoints switched off 0\n",
+        "delivered 0, failed 0, endpoints switched off 0\n",
+    )
+    assert sorted(consumer.accepted.values()) == [1, 1, 1, 1, 1, 1]
