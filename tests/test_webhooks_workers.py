@@ -24,6 +24,7 @@ from milestones.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from tests.test_send_reminders_workers import Lines
 from tests.webhook_consumer import WebhookConsumer
 
 
@@ -56,16 +57,22 @@ def many_events(cluster, consumer, count):
     return set(WebhookDelivery.objects.values_list("message_id", flat=True))
 
 
-def worker(database_url=None):
-    """A ``manage.py deliver_webhooks`` round against the test database (or another)."""
+def worker(*arguments, database_url=None, **variables):
+    """A ``manage.py deliver_webhooks`` process against the test database (or another)."""
     database = connection.settings_dict
     url = database_url or (
         f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST']}:"
         f"{database['PORT'] or 5432}/{database['NAME']}"
     )
-    environment = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "DEBUG": "true"}
+    environment = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "LOG_LEVEL": "WARNING",
+        "DEBUG": "true",
+        **variables,
+    }
     return subprocess.Popen(
-        [sys.executable, str(settings.BASE_DIR / "manage.py"), "deliver_webhooks"],
+        [sys.executable, str(settings.BASE_DIR / "manage.py"), "deliver_webhooks", *arguments],
         env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -139,10 +146,9 @@ for number in range(6):
 """
 
 
-def test_two_workers_at_once_on_sqlite_take_turns(tmp_path, consumer):
-    # The first worker's first delivery is held at the consumer until the second worker has
-    # started and said that it waits: each webhook is delivered once.
-    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+def sqlite_database(path, consumer):
+    """A SQLite file database of its own, migrated, with six webhooks due to the consumer."""
+    url = f"sqlite:///{path}"
     environment = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "WARNING", "DEBUG": "true"}
     data = SQLITE_DATA.format(url=consumer.url, secret=consumer.secret)
     for command in (["migrate", "--verbosity", "0"], ["shell", "--command", data]):
@@ -152,6 +158,13 @@ def test_two_workers_at_once_on_sqlite_take_turns(tmp_path, consumer):
             capture_output=True,
             check=True,
         )
+    return url
+
+
+def test_two_workers_at_once_on_sqlite_take_turns(tmp_path, consumer):
+    # The first worker's first delivery is held at the consumer until the second worker has
+    # started and said that it waits: each webhook is delivered once.
+    url = sqlite_database(tmp_path / "db.sqlite3", consumer)
     first_arrived, release = threading.Event(), threading.Event()
     original = consumer.note_arrival
 
@@ -176,4 +189,23 @@ def test_two_workers_at_once_on_sqlite_take_turns(tmp_path, consumer):
         "delivered 6, failed 0, endpoints switched off 0\n",
         "delivered 0, failed 0, endpoints switched off 0\n",
     )
+    assert sorted(consumer.accepted.values()) == [1, 1, 1, 1, 1, 1]
+
+
+def test_loop_retries_a_refusal_and_ends_after_its_round_on_sigterm(tmp_path, consumer):
+    url = sqlite_database(tmp_path / "db.sqlite3", consumer)
+    consumer.script = ["refuse"]
+
+    looping = worker("--loop", "--interval", "0.2", database_url=url, WEBHOOK_RETRY_AFTER="0")
+    out, err = Lines(looping.stdout), Lines(looping.stderr)
+    out.wait_for("delivered 6, failed 0, endpoints switched off 0")
+    looping.send_signal(signal.SIGTERM)
+    looping.wait(30)
+
+    assert looping.returncode == 0
+    assert out.all() == [
+        "delivered 0, failed 1, endpoints switched off 0",
+        "delivered 6, failed 0, endpoints switched off 0",
+    ]
+    assert [line.split(" not delivered: ")[1] for line in err.all()] == ["busy, try later"]
     assert sorted(consumer.accepted.values()) == [1, 1, 1, 1, 1, 1]
