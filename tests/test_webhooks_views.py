@@ -280,6 +280,50 @@ def test_endpoint_page_shows_the_secret_and_recent_deliveries(client, coordinato
     ]
 
 
+def test_endpoint_settings_are_changed_on_its_page(client, coordinator, cluster):
+    endpoint = endpoint_of(cluster=cluster)
+    client.force_login(coordinator)
+    page = client.get(reverse("milestones:webhook", args=[endpoint.pk]))
+
+    response = client.post(
+        reverse("milestones:webhook", args=[endpoint.pk]),
+        {
+            "url": "https://93.184.216.35/new",
+            "description": "Reporting",
+            "events": ["submission.received", "milestone.status_changed"],
+        },
+    )
+
+    endpoint.refresh_from_db()
+    checked = BeautifulSoup(page.content, "html.parser").select("input[name=events][checked]")
+    assert [box["value"] for box in checked] == ["milestone.created"]
+    assert response["Location"] == reverse("milestones:webhook", args=[endpoint.pk])
+    assert (endpoint.url, endpoint.description, endpoint.events, endpoint.cluster) == (
+        "https://93.184.216.35/new",
+        "Reporting",
+        "milestone.status_changed,submission.received",
+        cluster,
+    )
+
+
+def test_endpoint_change_to_an_internal_address_is_refused(client, coordinator, cluster, settings):
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
+    endpoint = endpoint_of(cluster=cluster)
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("milestones:webhook", args=[endpoint.pk]),
+        {"url": "https://192.168.1.10/hooks", "events": ["milestone.created"]},
+    )
+
+    endpoint.refresh_from_db()
+    assert field_errors(response) == {
+        "url": "192.168.1.10 is a private, loopback or otherwise internal address: webhooks go "
+        "to public addresses only."
+    }
+    assert endpoint.url == "https://hooks.example.org/c4f"
+
+
 def test_rotating_the_secret_replaces_it(client, coordinator, cluster):
     endpoint = endpoint_of(cluster=cluster)
     client.force_login(coordinator)
