@@ -53,7 +53,10 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 class WebhookConsumer:
-    def __init__(self, secret):
+    """``tls``: an SSL context with the server's certificate, for an https:// consumer on
+    "localhost"."""
+
+    def __init__(self, secret, tls=None):
         self.secret = secret
         self.script = []
         self.arrivals = []
@@ -65,6 +68,9 @@ class WebhookConsumer:
         self.server.consumer = self
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}/hooks/c4f"
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+            self.url = f"https://localhost:{self.port}/hooks/c4f"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
