@@ -4,7 +4,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from milestones.models.programmes import Cluster, Person, Programme
+from milestones.models.programmes import (
+    Cluster,
+    Membership,
+    Person,
+    Programme,
+    ProgrammeOfficer,
+    Role,
+)
 
 
 class EventType(models.TextChoices):
@@ -19,8 +26,6 @@ class WebhookEndpointQuerySet(models.QuerySet):
     def managed_by(self, person):
         """The endpoints a person may see and change: their programmes' (as an officer) and
         their clusters' (as a coordinator)."""
-        from milestones.models.programmes import Membership, ProgrammeOfficer, Role
-
         if not person.is_authenticated or not person.is_active:
             return self.none()
         overseen = ProgrammeOfficer.objects.filter(person=person).values("programme")

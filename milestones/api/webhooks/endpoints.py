@@ -6,7 +6,7 @@ import secrets
 from django.db import transaction
 from django.db.models import F
 
-from milestones.models import Cluster, DeliveryState, Programme, WebhookEndpoint
+from milestones.models import Cluster, DeliveryState, Programme, Role, WebhookEndpoint
 
 
 def new_secret():
@@ -21,7 +21,7 @@ def scopes_of(person):
         return [], []
     programmes = Programme.objects.filter(officers__person=person).order_by("name", "pk")
     clusters = Cluster.objects.filter(
-        memberships__person=person, memberships__role="coordinator"
+        memberships__person=person, memberships__role=Role.COORDINATOR
     ).order_by("name", "pk")
     return list(programmes), list(clusters)
 
@@ -34,12 +34,17 @@ def register_endpoint(*, endpoint, by):
     return endpoint
 
 
+def change_endpoint(*, endpoint):
+    """Save an endpoint's new address, description or events (its form set them)."""
+    endpoint.save(update_fields=["url", "description", "events"])
+    return endpoint
+
+
 def rotate_secret(*, endpoint):
     """Give the endpoint a new secret at once: every delivery from now on, retries of earlier
     events too, is signed with it, and the old one stops verifying."""
-    with transaction.atomic():
-        endpoint.secret = new_secret()
-        endpoint.save(update_fields=["secret"])
+    endpoint.secret = new_secret()
+    endpoint.save(update_fields=["secret"])
     return endpoint
 
 

@@ -85,7 +85,7 @@ class WebhookView(EndpointMixin, SingleObjectMixin, FormView):
         )
 
     def form_valid(self, form):
-        form.save()
+        endpoints.change_endpoint(endpoint=form.instance)
         messages.success(self.request, _("The webhook endpoint is saved."))
         return redirect("milestones:webhook", self.object.pk)
 
