@@ -36,7 +36,7 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from benchmarks import data, dayfinding, peers, submissions  # noqa: E402
+from benchmarks import data, dayfinding, peers, submissions, webhooks  # noqa: E402
 from benchmarks.exports import export_figures, export_lines  # noqa: E402
 from milestones.feeds.tokens import find_feed_token, issue_feed_token  # noqa: E402
 from milestones.models import (  # noqa: E402
@@ -511,6 +511,8 @@ def table(results):
         add(submissions.table(results["submissions"]))
     if "dayfinding" in results:
         add(dayfinding.table(results["dayfinding"]))
+    if "webhooks" in results:
+        add(webhooks.table(results["webhooks"]))
     load = results.get("load")
     if load:
         add("")
@@ -578,6 +580,8 @@ def main():
     print("submitted files measured", flush=True)
     results["dayfinding"] = dayfinding.figures()
     print("day-finding measured", flush=True)
+    results["webhooks"] = webhooks.figures()
+    print("webhooks measured", flush=True)
     text = table(results)
     print()
     print(text)

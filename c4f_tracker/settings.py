@@ -339,6 +339,16 @@ REMINDER_SEND_TIME = env.str("REMINDER_SEND_TIME", default="08:00")
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=10)
 REMINDER_RETRY_AFTER = env.int("REMINDER_RETRY_AFTER", default=300)
 
+# Webhooks (milestones.api.webhooks): seconds a delivery waits to connect and for each read of
+# the answer; seconds before a failed delivery is tried again (doubling, at most an hour);
+# days an endpoint may fail before it is switched off. Outside development only HTTPS to
+# public addresses (checked after the name is resolved, at every delivery).
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+WEBHOOK_RETRY_AFTER = env.int("WEBHOOK_RETRY_AFTER", default=30)
+WEBHOOK_DISABLE_AFTER = datetime.timedelta(days=env.int("WEBHOOK_DISABLE_AFTER_DAYS", default=3))
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=DEBUG)
+
 # `make run` shows the app's own error pages (404, 403, 500), as people will see them, instead
 # of Django's debug pages, which list the URL patterns and settings: DEBUG_PAGES=False turns
 # Django's DEBUG off while everything above keeps its development values (plain HTTP, the

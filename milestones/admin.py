@@ -350,5 +350,7 @@ class ReminderAdmin(admin.ModelAdmin):
         return False
 
 
-# Submissions are never changed: their admin is read-only, in its own module.
+# Submissions are never changed, webhook endpoints are their owners' and the webhooks' ledger
+# the workers': their admins are read-only, in their own modules.
+from milestones.api.webhooks import admin as webhooks_admin  # noqa: E402, F401
 from milestones.submissions import admin as submissions_admin  # noqa: E402, F401

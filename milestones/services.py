@@ -19,8 +19,10 @@ comes back exactly as it was dumped.
 from django.db import transaction
 from django.utils import timezone
 
+from milestones.api.webhooks.events import record_event
 from milestones.models import (
     Cluster,
+    EventType,
     Membership,
     MembershipChange,
     Milestone,
@@ -114,10 +116,13 @@ def _apply(instance, changes):
 def add_milestone(*, milestone, by, reason=""):
     """Save a new milestone; its history records who created it and why.
 
-    ``sequence`` and ``date_version`` start at 0, ``status_changed_at`` at now.
+    ``sequence`` and ``date_version`` start at 0, ``status_changed_at`` at now. Webhooks
+    hear of it in the same transaction.
     """
-    _record(milestone, by=by, reason=reason)
-    milestone.save()
+    with transaction.atomic():
+        _record(milestone, by=by, reason=reason)
+        milestone.save()
+        record_event(event_type=EventType.MILESTONE_CREATED, milestone=milestone)
     return milestone
 
 
@@ -126,8 +131,9 @@ def change_milestone(*, milestone, changes, by, reason=""):
 
     Its history records who changed it and why. Compared with the row as stored, locked until
     the transaction ends so that two edits at once both count: a new date raises
-    ``date_version``; a new status sets ``status_changed_at``; either raises ``sequence``.
-    The caller validates (``full_clean``) where the change comes from a person's input.
+    ``date_version``; a new status sets ``status_changed_at``; either raises ``sequence``;
+    webhooks hear of either in the same transaction. The caller validates (``full_clean``)
+    where the change comes from a person's input.
     """
     with transaction.atomic():
         stored = (
@@ -144,6 +150,10 @@ def change_milestone(*, milestone, changes, by, reason=""):
             milestone.status_changed_at = timezone.now()
         _record(milestone, by=by, reason=reason)
         milestone.save()
+        if date_moved:
+            record_event(event_type=EventType.DATE_CHANGED, milestone=milestone)
+        if status_changed:
+            record_event(event_type=EventType.STATUS_CHANGED, milestone=milestone)
     return milestone
 
 

@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+from milestones.api.webhooks import views as webhooks
 from milestones.dayfinding import views as dayfinding
 from milestones.jury import views as jury
 from milestones.views import accounts, calendars, editing, pages, programmes, reviews, submissions
@@ -182,6 +183,13 @@ urlpatterns = [
     ),
     # The token is the credential; logging masks this path (milestones.logfilters).
     re_path(r"^feeds/(?P<token>[A-Za-z0-9_-]+)\.ics$", calendars.feed, name="feed"),
+    path("webhooks/", webhooks.WebhookListView.as_view(), name="webhooks"),
+    path("webhooks/<int:pk>/", webhooks.WebhookView.as_view(), name="webhook"),
+    path(
+        "webhooks/<int:pk>/<slug:action>/",
+        webhooks.WebhookActionView.as_view(),
+        name="webhook_action",
+    ),
     path(
         "account/reminders/",
         accounts.ReminderPreferencesView.as_view(),

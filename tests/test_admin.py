@@ -35,11 +35,14 @@ ALL_MODELS = [
     "milestone",
     "responsibility",
     "feedtoken",
+    "webhookendpoint",
+    "webhookdelivery",
 ]
 
 
-# Feed tokens are issued by their person only: the admin has no "add" for them.
-ADDABLE = {"feedtoken": 403}
+# Feed tokens are issued by their person only, webhook endpoints registered by their owners
+# and deliveries written by the workers: the admin has no "add" for them.
+ADDABLE = {"feedtoken": 403, "webhookendpoint": 403, "webhookdelivery": 403}
 
 
 @pytest.mark.parametrize("model", ALL_MODELS)

@@ -35,6 +35,7 @@ from milestones.models import (
     ResponsibilityRole,
     Role,
     SubmissionFile,
+    WebhookEndpoint,
 )
 from milestones.reminders.messages import unsubscribe_token
 
@@ -280,6 +281,22 @@ EXPECTED = {
         post="L 404 403 403 302 404 403 L",
         kwargs=lambda w: {"slug": w.cluster.slug, "pk": w.people["member"].pk},
     ),
+    # Webhook endpoints: officers register their programme's, coordinators their cluster's;
+    # an endpoint is seen by those who manage it only (the world's is the cluster's).
+    "milestones:webhooks": Row(
+        get="L 200 404 404 200 200 200 L",
+        post="L 200 404 404 200 200 200 L",
+    ),
+    "milestones:webhook": Row(
+        get="L 404 404 404 200 404 404 L",
+        post="L 404 404 404 200 404 404 L",
+        kwargs=lambda w: {"pk": w.webhook.pk},
+    ),
+    "milestones:webhook_action": Row(
+        get="L 405 405 405 405 405 405 L",
+        post="L 404 404 404 302 404 404 L",
+        kwargs=lambda w: {"pk": w.webhook.pk, "action": "rotate"},
+    ),
     "milestones:my_milestones": Row(
         get="L 200 200 200 200 200 200 L",
         post="L 405 405 405 405 405 405 L",
@@ -423,6 +440,12 @@ class World:
             person=self.people["coordinator"], scope=FeedScope.MINE
         )
         self.unsubscribe_token = unsubscribe_token(self.people["member"])
+        self.webhook = WebhookEndpoint.objects.create(
+            cluster=cluster,
+            url="https://93.184.216.34/hooks",
+            secret="whsec_c2VjcmV0",
+            events="milestone.created",
+        )
 
     def day_finding(self):
         """An open day-finding on a window of the plan, from a month ahead (made once)."""
@@ -585,6 +608,9 @@ def test_csrf_protected_views_are_the_ones_with_forms():
         "milestones:submission_submit",
         "milestones:submission_upload",
         "milestones:subscriptions",
+        "milestones:webhook",
+        "milestones:webhook_action",
+        "milestones:webhooks",
         "password_change",
         "password_reset",
         "password_reset_confirm",

@@ -169,6 +169,7 @@ def test_programme_page_lists_clusters_while_the_plan_is_empty(
             "Download as CSV",
             "Download as XLSX",
             "Reminder lead times",
+            "Webhooks",
         ],
         ["The plan has no items yet."],
         ["Cluster"],

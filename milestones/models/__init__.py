@@ -66,6 +66,12 @@ from milestones.models.submissions import (
     Submission,
     SubmissionFile,
 )
+from milestones.models.webhooks import (
+    DeliveryState,
+    EventType,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -82,7 +88,9 @@ __all__ = [
     "DayFinding",
     "DayFindingReply",
     "Decision",
+    "DeliveryState",
     "Draft",
+    "EventType",
     "Extension",
     "FeedScope",
     "FeedToken",
@@ -119,6 +127,8 @@ __all__ = [
     "Status",
     "Submission",
     "SubmissionFile",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "parse_lead_days",
     "seen_by",
 ]

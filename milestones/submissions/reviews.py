@@ -13,7 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from milestones import dates, services
-from milestones.models import CLOSED_STATUSES, Decision, Extension, Milestone, Review, Status
+from milestones.api.webhooks.events import record_event
+from milestones.models import (
+    CLOSED_STATUSES,
+    Decision,
+    EventType,
+    Extension,
+    Milestone,
+    Review,
+    Status,
+)
 from milestones.submissions.review_emails import send_review_step
 from milestones.submissions.services import due_moment
 
@@ -169,6 +178,16 @@ def _save_review(review):
         ) from None
 
 
+def _record_review(review):
+    """Tell the webhooks of the review, in its transaction."""
+    record_event(
+        event_type=EventType.SUBMISSION_REVIEWED,
+        milestone=review.submission.milestone,
+        submission=review.submission,
+        review=review,
+    )
+
+
 def accept_submission(*, submission, by, note=""):
     """Accept the milestone's latest submission: a Review ACCEPTED, the milestone Done."""
     milestone = submission.milestone
@@ -192,6 +211,7 @@ def accept_submission(*, submission, by, note=""):
             by=by,
             note=f"{history_note} {note}".strip(),
         )
+        _record_review(review)
     send_review_step(milestone=milestone, step=review)
     return review
 
@@ -231,5 +251,6 @@ def request_revision(*, submission, note, due_on, due_at=None, by):
         services.set_status(
             milestone=milestone, status=Status.IN_PROGRESS, by=by, note=history_note
         )
+        _record_review(review)
     send_review_step(milestone=milestone, step=review)
     return review

@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from milestones import services
+from milestones.api.webhooks.events import record_event
 from milestones.dates import Form
 from milestones.models import (
     Draft,
+    EventType,
     LateSubmissions,
     Membership,
     Milestone,
@@ -264,6 +266,11 @@ def submit(*, milestone, by, expected_number=None, now=None):
                 status=Status.SUBMITTED,
                 by=by,
                 note=status_note(number, late_by=now - due if is_late else None),
+            )
+            record_event(
+                event_type=EventType.SUBMISSION_RECEIVED,
+                milestone=milestone,
+                submission=submission,
             )
             transaction.on_commit(lambda: send_receipts(submission=submission))
     except IntegrityError:
