@@ -1,0 +1,63 @@
+"""django-allauth's hooks: no sign-up, the provider's sign-in matched to a person, the
+log-in lockout (django-axes) whatever the way in."""
+
+import logging
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
+from django.shortcuts import render
+
+from milestones.sso.admission import Refused, person_for_sign_in
+
+logger = logging.getLogger(__name__)
+
+# A person's session is looked up by Django's own backend; django-axes' backend only refuses.
+SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def provider_claims(sociallogin):
+    """The claims of the user info, or of the ID token where there was no user info."""
+    data = sociallogin.account.extra_data
+    return data.get("userinfo") or data.get("id_token") or data
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request):
+        return False
+
+    def pre_login(self, request, user, **kwargs):
+        # A pause after five wrong passwords (or codes) holds for a provider's sign-in too.
+        credentials = {"username": user.email}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return get_lockout_response(request, None, credentials)
+        return super().pre_login(request, user, **kwargs)
+
+    def login(self, request, user):
+        if not hasattr(user, "backend"):
+            user.backend = SESSION_BACKEND
+        super().login(request, user)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request, sociallogin):
+        return False
+
+    def pre_social_login(self, request, sociallogin):
+        """A first sign-in through a provider is linked to the person with that verified
+        email address (or admitted by domain); afterwards the provider's subject finds
+        them, even when their address there changes."""
+        if sociallogin.is_existing:
+            return
+        try:
+            person = person_for_sign_in(claims=provider_claims(sociallogin))
+        except Refused as refusal:
+            logger.info(
+                "Sign-in through %s refused: %s", sociallogin.account.provider, refusal.reason
+            )
+            raise ImmediateHttpResponse(
+                render(request, "sso/refused.html", {"reason": refusal.reason}, status=403)
+            ) from refusal
+        sociallogin.connect(request, person)

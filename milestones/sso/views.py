@@ -1,0 +1,54 @@
+"""The log-in page with its providers' buttons, and the password change that ends the other
+sessions. The second factor's and the sessions' pages are django-allauth's own."""
+
+from allauth.account.internal.flows.login import record_authentication
+from allauth.account.utils import perform_login
+from allauth.usersessions.internal.flows.sessions import end_other_sessions
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from milestones.forms.accounts import LoginForm
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in form (django-axes counts its failures), then django-allauth's login
+    stages: the second factor of those who have one."""
+
+    form_class = LoginForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not settings.PASSWORD_LOGIN:
+            self.http_method_names = ["get", "head", "options"]
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        person = form.get_user()
+        # Recorded for django-allauth, which asks for the password again before a second
+        # factor is added or removed unless the person has just logged in.
+        record_authentication(self.request, person, method="password", email=person.email)
+        return perform_login(self.request, person, redirect_url=self.get_success_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = f"?{urlencode({'next': context['next']})}" if context.get("next") else ""
+        context["password_login"] = settings.PASSWORD_LOGIN
+        # The providers come from the environment only (milestones.sso.providers).
+        context["sso_buttons"] = [
+            (
+                app["name"],
+                reverse("openid_connect_login", kwargs={"provider_id": app["provider_id"]}) + query,
+            )
+            for app in settings.SSO_APPS
+        ]
+        return context
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; the person's other sessions end with the old password."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        end_other_sessions(self.request, self.request.user)
+        return response
