@@ -13,7 +13,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from milestones.sso.providers import read_providers
+from milestones.sso.providers import provider_origins, read_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -325,7 +325,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
-        "form-action": [SELF],
+        # The log-in page's provider buttons lead, through redirects, to the providers.
+        "form-action": [SELF, *provider_origins(SSO_APPS)],
         "frame-ancestors": [NONE],
     },
 }

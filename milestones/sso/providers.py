@@ -68,3 +68,13 @@ def read_providers(env, *, debug):
 def log_problems(problems):
     for problem in problems:
         logger.error("%s; its button is hidden.", problem)
+
+
+def provider_origins(apps):
+    """Where the log-in form's button leads: the Content-Security-Policy's form-action must
+    allow it, as browsers check each redirect after a form is sent."""
+    origins = []
+    for app in apps:
+        issuer = urlsplit(app["settings"]["server_url"])
+        origins.append(f"{issuer.scheme}://{issuer.netloc}")
+    return sorted(set(origins))
