@@ -4,7 +4,9 @@ log-in lockout (django-axes) whatever the way in."""
 import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
@@ -34,6 +36,23 @@ class AccountAdapter(DefaultAccountAdapter):
         if not AxesProxyHandler.is_allowed(request, credentials):
             return get_lockout_response(request, None, credentials)
         return super().pre_login(request, user, **kwargs)
+
+    def is_reauthentication_required(self, *, app, **kwargs):
+        # Someone who signs in only through a provider has nothing to confirm their identity
+        # with here (no password, no second factor yet): their sign-in has to do.
+        person = context.request.user
+        if (
+            not person.has_usable_password()
+            and not Authenticator.objects.filter(user=person).exists()
+        ):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
+    def add_message(self, request, level, message_template=None, *args, **kwargs):
+        # The tracker's log-in never said "Successfully signed in"; the dashboard shows it.
+        if message_template == "account/messages/logged_in.txt":
+            return
+        super().add_message(request, level, message_template, *args, **kwargs)
 
     def login(self, request, user):
         if not hasattr(user, "backend"):

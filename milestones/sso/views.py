@@ -26,8 +26,10 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         person = form.get_user()
         # Recorded for django-allauth, which asks for the password again before a second
-        # factor is added or removed unless the person has just logged in.
-        record_authentication(self.request, person, method="password", email=person.email)
+        # factor is added or removed, unless it was typed in the last few minutes: here.
+        record_authentication(
+            self.request, person, method="password", email=person.email, reauthenticated=True
+        )
         return perform_login(self.request, person, redirect_url=self.get_success_url())
 
     def get_context_data(self, **kwargs):
