@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Its filters are used by django-allauth's list of security keys.
+    "django.contrib.humanize",
     "simple_history",
     "axes",
     # Single sign-on (OpenID Connect), second factors and the list of sessions (milestones.sso).
@@ -78,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "milestones.sso.middleware.SessionLastUseMiddleware",
     "milestones.middleware.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: people who must have a second factor are sent to enrol one first.
@@ -190,8 +193,8 @@ MFA_FORMS = {
     "authenticate": "milestones.sso.forms.SecondFactorForm",
     "authenticate_webauthn": "milestones.sso.forms.SecurityKeyForm",
 }
-# Sessions are recorded at log-in (device, address, time); tracking every request would add
-# writes to every page.
+# Sessions are recorded at log-in (browser, address, time); their last use is written at most
+# every five minutes (milestones.sso.middleware), not at every request as allauth would.
 USERSESSIONS_TRACK_ACTIVITY = False
 
 # A reason for a date change can be longer than the 100 characters simple-history keeps by default.

@@ -13,6 +13,7 @@ from axes.helpers import get_lockout_response
 from django.shortcuts import render
 
 from milestones.sso.admission import Refused, person_for_sign_in
+from milestones.sso.middleware import note_session_use
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if not hasattr(user, "backend"):
             user.backend = SESSION_BACKEND
         super().login(request, user)
+        note_session_use(request)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -1,9 +1,12 @@
-"""People who must have a second factor (MFA_REQUIRED_FOR) enrol one before anything else."""
+"""People who must have a second factor (MFA_REQUIRED_FOR) enrol one before anything else; a
+session's last use, for the list of sessions."""
 
 from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from milestones.models import ProgrammeOfficer
@@ -45,4 +48,30 @@ class SecondFactorRequiredMiddleware:
                 ),
             )
             return redirect("mfa_index")
+        return self.get_response(request)
+
+
+# The session key in which the last recorded use of a session is kept (a POSIX time); set at
+# log-in (adapters.AccountAdapter.login).
+LAST_USE_KEY = "sso_last_use"
+# A session's last use is written at most this often, not at every request.
+LAST_USE_EVERY_SECONDS = 300
+
+
+def note_session_use(request):
+    request.session[LAST_USE_KEY] = timezone.now().timestamp()
+
+
+class SessionLastUseMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        noted = request.session.get(LAST_USE_KEY)
+        now = timezone.now()
+        if noted is not None and now.timestamp() - noted >= LAST_USE_EVERY_SECONDS:
+            UserSession.objects.filter(session_key=request.session.session_key).update(
+                last_seen_at=now
+            )
+            request.session[LAST_USE_KEY] = now.timestamp()
         return self.get_response(request)

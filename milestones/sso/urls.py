@@ -8,7 +8,7 @@ from allauth.urls import build_provider_urlpatterns
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from milestones.sso.views import LoginView, PasswordChangeView
+from milestones.sso.views import LoginView, PasswordChangeView, SessionEndView, SessionListView
 
 urlpatterns = [
     # Names django-allauth redirects to, for the tracker's own pages.
@@ -21,6 +21,8 @@ urlpatterns = [
     path("reauthenticate/", account_views.reauthenticate, name="account_reauthenticate"),
     path("2fa/", include("allauth.mfa.urls")),
     path("3rdparty/", include("allauth.socialaccount.urls")),
-    path("sessions/", include("allauth.usersessions.urls")),
+    path("sessions/", SessionListView.as_view(), name="usersessions_list"),
+    path("sessions/end-others/", SessionEndView.as_view(), name="sessions_end_others"),
+    path("sessions/<int:pk>/end/", SessionEndView.as_view(), name="session_end"),
     *build_provider_urlpatterns(),
 ]

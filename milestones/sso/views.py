@@ -3,7 +3,14 @@ sessions. The second factor's and the sessions' pages are django-allauth's own."
 
 from allauth.account.internal.flows.login import record_authentication
 from allauth.account.utils import perform_login
-from allauth.usersessions.internal.flows.sessions import end_other_sessions
+from allauth.usersessions.internal.flows.sessions import end_other_sessions, end_sessions
+from allauth.usersessions.models import UserSession
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import reverse
@@ -51,6 +58,39 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's password change; the person's other sessions end with the old password."""
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        session_key = self.request.session.session_key
         end_other_sessions(self.request, self.request.user)
+        response = super().form_valid(form)
+        # Django gave this session a new key; its row in the list follows it.
+        UserSession.objects.filter(session_key=session_key).update(
+            session_key=self.request.session.session_key
+        )
         return response
+
+
+class SessionListView(LoginRequiredMixin, ListView):
+    """The person's sessions: where and when they logged in, their browser, their last use."""
+
+    template_name = "sso/sessions.html"
+    context_object_name = "sessions"
+
+    def get_queryset(self):
+        return UserSession.objects.filter(user=self.request.user).order_by("-last_seen_at", "-pk")
+
+
+class SessionEndView(LoginRequiredMixin, View):
+    """Ends one of the person's sessions, or all but the current one."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk=None):
+        if pk is None:
+            end_other_sessions(request, request.user)
+            messages.success(request, _("Your other sessions have ended."))
+            return redirect("usersessions_list")
+        session = get_object_or_404(UserSession, pk=pk, user=request.user)
+        end_sessions(request, [session])
+        if not request.user.is_authenticated:
+            return redirect("login")
+        messages.success(request, _("That session has ended."))
+        return redirect("usersessions_list")
