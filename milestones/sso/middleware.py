@@ -5,6 +5,7 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,15 +52,16 @@ class SecondFactorRequiredMiddleware:
         return self.get_response(request)
 
 
-# The session key in which the last recorded use of a session is kept (a POSIX time); set at
-# log-in (adapters.AccountAdapter.login).
+# Sessions started through the log-in carry this mark (adapters.AccountAdapter.login); their
+# last use is then written at most every LAST_USE_EVERY_SECONDS, remembered in the cache so
+# that the session itself is not saved again (that would push its expiry back).
 LAST_USE_KEY = "sso_last_use"
-# A session's last use is written at most this often, not at every request.
 LAST_USE_EVERY_SECONDS = 300
 
 
 def note_session_use(request):
-    request.session[LAST_USE_KEY] = timezone.now().timestamp()
+    request.session[LAST_USE_KEY] = True
+    cache.add(f"{LAST_USE_KEY}:{request.session.session_key}", True, LAST_USE_EVERY_SECONDS)
 
 
 class SessionLastUseMiddleware:
@@ -67,11 +69,11 @@ class SessionLastUseMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        noted = request.session.get(LAST_USE_KEY)
-        now = timezone.now()
-        if noted is not None and now.timestamp() - noted >= LAST_USE_EVERY_SECONDS:
-            UserSession.objects.filter(session_key=request.session.session_key).update(
-                last_seen_at=now
+        session = request.session
+        if session.get(LAST_USE_KEY) and cache.add(
+            f"{LAST_USE_KEY}:{session.session_key}", True, LAST_USE_EVERY_SECONDS
+        ):
+            UserSession.objects.filter(session_key=session.session_key).update(
+                last_seen_at=timezone.now()
             )
-            request.session[LAST_USE_KEY] = now.timestamp()
         return self.get_response(request)
