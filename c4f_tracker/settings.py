@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: people who must have a second factor are sent to enrol one first.
     "milestones.sso.middleware.SecondFactorRequiredMiddleware",
+    "milestones.sso.middleware.ProviderUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during log-in into the lockout page.

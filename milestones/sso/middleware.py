@@ -1,16 +1,21 @@
 """People who must have a second factor (MFA_REQUIRED_FOR) enrol one before anything else; a
 session's last use, for the list of sessions."""
 
+import logging
+
+import requests
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from milestones.models import ProgrammeOfficer
+
+logger = logging.getLogger(__name__)
 
 # What stays open before enrolment: the log-in and log-out, the second factor's own pages
 # (under /accounts/), and the static files those pages use.
@@ -77,3 +82,21 @@ class SessionLastUseMiddleware:
                 last_seen_at=timezone.now()
             )
         return self.get_response(request)
+
+
+class ProviderUnavailableMiddleware:
+    """A sign-in provider that cannot be reached, or does not answer within SSO_TIMEOUT
+    seconds, gets a page that says so instead of an error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, requests.RequestException):
+            return None
+        logger.warning("Sign-in provider unavailable at %s: %s", request.path, exception)
+        slow = isinstance(exception, requests.Timeout)
+        return render(request, "sso/unavailable.html", {"slow": slow}, status=504 if slow else 502)
