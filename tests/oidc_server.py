@@ -44,7 +44,7 @@ def skip_or_fail(reason):
     pytest.skip(reason)
 
 
-def start(*, redirect_uris, accounts, other_jwks=False):
+def start(*, redirect_uris, accounts):
     """The provider, started; skips (or fails under CI) where it cannot start."""
     node = shutil.which("node")
     if node is None:
@@ -56,7 +56,6 @@ def start(*, redirect_uris, accounts, other_jwks=False):
         "client_secret": CLIENT_SECRET,
         "redirect_uris": redirect_uris,
         "accounts": accounts,
-        "other_jwks": other_jwks,
     }
     process = subprocess.Popen(
         [node, "server.js"],

@@ -18,9 +18,9 @@ def open_provider(live_server, settings):
     """Starts the provider with the given accounts and makes it the tracker's one provider."""
     started = []
 
-    def start(accounts, **options):
+    def start(accounts):
         callback = f"{live_server.url}/accounts/oidc/{PROVIDER_ID}/login/callback/"
-        provider = oidc_server.start(redirect_uris=[callback], accounts=accounts, **options)
+        provider = oidc_server.start(redirect_uris=[callback], accounts=accounts)
         started.append(provider)
         app = provider.app(PROVIDER_ID, LABEL)
         settings.SSO_APPS = [app]

@@ -3,8 +3,7 @@
 // provider's pages the browser goes through: any log-in name is accepted and becomes the
 // subject. Configuration comes as JSON in OIDC_TEST_CONFIG:
 //   client_id, client_secret, redirect_uris: the tracker as a client;
-//   accounts: {login: {email, email_verified, name}}; a name not listed is its own email;
-//   other_jwks: true publishes a key set that did not sign the tokens.
+//   accounts: {login: {email, email_verified, name}}; a name not listed is its own email.
 // It prints "listening <port>" once it answers.
 import { generateKeyPairSync } from "node:crypto";
 import http from "node:http";
@@ -18,13 +17,7 @@ function privateJwk() {
   return { ...privateKey.export({ format: "jwk" }), kid: Math.random().toString(36).slice(2), use: "sig", alg: "RS256" };
 }
 
-function publicPart(jwk) {
-  const { kty, n, e, kid, use, alg } = jwk;
-  return { kty, n, e, kid, use, alg };
-}
-
 const signingKey = privateJwk();
-const otherKey = privateJwk();
 
 const server = http.createServer();
 server.listen(0, "127.0.0.1", () => {
@@ -46,15 +39,6 @@ server.listen(0, "127.0.0.1", () => {
       return { accountId: id, async claims() { return { sub: id, ...known }; } };
     },
   });
-  if (config.other_jwks) {
-    provider.use(async (ctx, next) => {
-      if (ctx.path === "/jwks") {
-        ctx.body = { keys: [publicPart(otherKey)] };
-        return;
-      }
-      await next();
-    });
-  }
   server.on("request", provider.callback());
   console.log(`listening ${port}`);
 });
