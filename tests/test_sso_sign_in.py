@@ -272,3 +272,23 @@ def test_providers_misconfigured_app_still_starts_and_logs_why():
         "ERROR milestones.sso.providers SSO provider 'agency' left out: SSO_AGENCY_CLIENT_ID, "
         "SSO_AGENCY_SECRET not set; its button is hidden."
     ]
+
+
+def test_sign_in_domain_added_in_admin(client, programme, cluster):
+    admin = Person.objects.create_superuser("admin@c4f.test", PASSWORD, name="Ada Admin")
+    client.force_login(admin)
+
+    response = client.post(
+        "/admin/milestones/signindomain/add/",
+        {
+            "programme": programme.pk,
+            "domain": "tu-dresden.de",
+            "role": "member",
+            "cluster": cluster.pk,
+        },
+    )
+
+    assert response.status_code == 302
+    assert list(SignInDomain.objects.values_list("domain", "role", "cluster")) == [
+        ("tu-dresden.de", "member", cluster.pk)
+    ]
