@@ -34,7 +34,7 @@ def test_sessions_list_shows_browser_address_and_last_use(member):
 
     assert texts(response, "table.sessions tbody tr") == [
         f"{LAPTOP} 192.0.2.10 1 Mar 2024, 10:00 1 Mar 2024, 10:11 Log out here",
-        f"{PHONE} 198.51.100.7 1 Mar 2024, 10:01 1 Mar 2024, 10:01 End",
+        f"{PHONE} 198.51.100.7 1 Mar 2024, 10:01 1 Mar 2024, 10:01 End session",
     ]
 
 

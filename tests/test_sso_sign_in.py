@@ -292,3 +292,16 @@ def test_sign_in_domain_added_in_admin(client, programme, cluster):
     assert list(SignInDomain.objects.values_list("domain", "role", "cluster")) == [
         ("tu-dresden.de", "member", cluster.pk)
     ]
+
+
+def test_login_page_in_german_offers_provider(client, db, settings):
+    settings.SSO_APPS = [APP]
+
+    response = client.get("/accounts/login/", headers={"accept-language": "de"})
+
+    assert texts(response, "main h1, main h2, main button") == [
+        "Anmelden",
+        "Anmelden",
+        "Über Ihre Organisation anmelden",
+        "Mit University Login anmelden",
+    ]
