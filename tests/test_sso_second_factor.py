@@ -197,3 +197,21 @@ def test_second_factor_required_lets_enrolled_officer_through(client, settings, 
 
     assert ProgrammeOfficer.objects.filter(person=officer).exists()
     assert response.status_code == 200
+
+
+@time_machine.travel(NOW, tick=False)
+def test_second_factor_kept_through_password_reset(client, member_with_totp, mailoutbox):
+    client.post("/accounts/password_reset/", {"email": member_with_totp.email})
+    link = next(line for line in mailoutbox[-1].body.splitlines() if "://" in line)
+    form = client.get(link, follow=True)
+    client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "a fresh Pass-phrase 42", "new_password2": "a fresh Pass-phrase 42"},
+    )
+
+    response = log_in(client, member_with_totp.email, "a fresh Pass-phrase 42")
+
+    assert (response.status_code, response["Location"]) == (302, SECOND_STEP)
+    assert list(
+        Authenticator.objects.filter(user=member_with_totp).values_list("type", flat=True)
+    ) == [Authenticator.Type.TOTP]
