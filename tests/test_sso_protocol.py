@@ -161,3 +161,15 @@ def test_protocol_deactivated_person_not_logged_in(client, member, open_provider
 
     assert response.redirect_chain[-1][0] == "/accounts/inactive/"
     assert "_auth_user_id" not in client.session
+
+
+def test_protocol_paused_log_in_holds_for_the_provider(client, member, open_provider):
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": member.email, "password": "wrong"})
+    open_provider({"max-1": {"email": member.email, "email_verified": True}})
+    callback = authorise(client, "max-1")
+
+    response = client.get(callback)
+
+    assert (response.status_code, texts(response, "h1")) == (429, ["Log-in paused"])
+    assert "_auth_user_id" not in client.session

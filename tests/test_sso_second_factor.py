@@ -16,7 +16,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from bs4 import BeautifulSoup
 from django.core.cache import cache
 
-from milestones.models import ProgrammeOfficer
+from milestones.models import Person, ProgrammeOfficer
 from tests.conftest import PASSWORD
 from tests.helpers import texts
 
@@ -215,3 +215,22 @@ def test_second_factor_kept_through_password_reset(client, member_with_totp, mai
     assert list(
         Authenticator.objects.filter(user=member_with_totp).values_list("type", flat=True)
     ) == [Authenticator.Type.TOTP]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_second_factor_not_skipped_by_an_invitation_link(client, coordinator, cluster):
+    from tests.test_views_accounts import invitation_path
+
+    path = invitation_path(client, coordinator)
+    TOTP.activate(Person.objects.get(email="nina@saxocell.test"), SECRET)
+    form_page = client.get(path, follow=True)
+
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "a-long-new-pass-42", "new_password2": "a-long-new-pass-42"},
+    )
+    logged_in_by_link = is_logged_in(client)
+    response = log_in(client, "nina@saxocell.test", "a-long-new-pass-42")
+
+    assert logged_in_by_link is False
+    assert (response.status_code, response["Location"]) == (302, SECOND_STEP)

@@ -8,6 +8,7 @@ from allauth.core import context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base import AuthProcess
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django.shortcuts import render
@@ -43,7 +44,8 @@ class AccountAdapter(DefaultAccountAdapter):
         # with here (no password, no second factor yet): their sign-in has to do.
         person = context.request.user
         if (
-            not person.has_usable_password()
+            person.is_authenticated
+            and not person.has_usable_password()
             and not Authenticator.objects.filter(user=person).exists()
         ):
             return False
@@ -70,7 +72,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         """A first sign-in through a provider is linked to the person with that verified
         email address (or admitted by domain); afterwards the provider's subject finds
         them, even when their address there changes."""
-        if sociallogin.is_existing:
+        # A logged-in person linking a provider on their account page links it to themselves.
+        if sociallogin.is_existing or sociallogin.state.get("process") == AuthProcess.CONNECT:
             return
         try:
             person = person_for_sign_in(claims=provider_claims(sociallogin))
