@@ -19,6 +19,7 @@ from django.core.cache import cache
 from milestones.models import Person, ProgrammeOfficer
 from tests.conftest import PASSWORD
 from tests.helpers import texts
+from tests.test_views_accounts import invitation_path
 
 LOGIN = "/accounts/login/"
 SECOND_STEP = "/accounts/2fa/authenticate/"
@@ -219,8 +220,6 @@ def test_second_factor_kept_through_password_reset(client, member_with_totp, mai
 
 @time_machine.travel(NOW, tick=False)
 def test_second_factor_not_skipped_by_an_invitation_link(client, coordinator, cluster):
-    from tests.test_views_accounts import invitation_path
-
     path = invitation_path(client, coordinator)
     TOTP.activate(Person.objects.get(email="nina@saxocell.test"), SECRET)
     form_page = client.get(path, follow=True)

@@ -3,9 +3,14 @@ environment (milestones.sso.providers), the log-in page's buttons, closed sign-u
 account page's links to the second factor and the sessions."""
 
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import environ
 import pytest
+from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 
 from milestones.models import Membership, Person, ProgrammeOfficer, Role, SignInDomain, SignInRole
@@ -197,8 +202,6 @@ def test_login_page_offers_each_provider(client, db, settings):
 
 
 def _forms(response):
-    from bs4 import BeautifulSoup
-
     return BeautifulSoup(response.content, "html.parser").select("main form")
 
 
@@ -246,18 +249,11 @@ def test_account_page_links_to_second_factor_sessions_and_services(client, membe
 
 
 def _links(response):
-    from bs4 import BeautifulSoup
-
     soup = BeautifulSoup(response.content, "html.parser")
     return [a["href"] for a in soup.select(".account-sign-in a")]
 
 
 def test_providers_misconfigured_app_still_starts_and_logs_why():
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=Path(__file__).resolve().parent.parent,

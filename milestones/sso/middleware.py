@@ -74,14 +74,18 @@ class SessionLastUseMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        response = self.get_response(request)
         session = request.session
-        if session.get(LAST_USE_KEY) and cache.add(
-            f"{LAST_USE_KEY}:{session.session_key}", True, LAST_USE_EVERY_SECONDS
+        # Only where the page read the session anyway (a feed or /healthz reads no more).
+        if (
+            session.accessed
+            and session.get(LAST_USE_KEY)
+            and cache.add(f"{LAST_USE_KEY}:{session.session_key}", True, LAST_USE_EVERY_SECONDS)
         ):
             UserSession.objects.filter(session_key=session.session_key).update(
                 last_seen_at=timezone.now()
             )
-        return self.get_response(request)
+        return response
 
 
 class ProviderUnavailableMiddleware:
