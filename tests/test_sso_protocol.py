@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 import requests
 import time_machine
+from allauth.mfa.totp.internal.auth import TOTP
 from allauth.socialaccount.models import SocialAccount
 from bs4 import BeautifulSoup
 
@@ -172,4 +173,15 @@ def test_protocol_paused_log_in_holds_for_the_provider(client, member, open_prov
     response = client.get(callback)
 
     assert (response.status_code, texts(response, "h1")) == (429, ["Log-in paused"])
+    assert "_auth_user_id" not in client.session
+
+
+def test_protocol_sign_in_asks_for_the_second_factor(client, member, open_provider):
+    TOTP.activate(member, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    open_provider({"max-1": {"email": member.email, "email_verified": True}})
+    callback = authorise(client, "max-1")
+
+    response = client.get(callback)
+
+    assert (response.status_code, response["Location"]) == (302, "/accounts/2fa/authenticate/")
     assert "_auth_user_id" not in client.session
