@@ -13,6 +13,8 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from milestones.sso.providers import provider_origins, read_providers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -52,8 +54,17 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Its filters are used by django-allauth's list of security keys.
+    "django.contrib.humanize",
     "simple_history",
     "axes",
+    # Single sign-on (OpenID Connect), second factors and the list of sessions (milestones.sso).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
+    "allauth.usersessions",
     "milestones",
 ]
 
@@ -67,8 +78,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "milestones.sso.middleware.SessionLastUseMiddleware",
     "milestones.middleware.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: people who must have a second factor are sent to enrol one first.
+    "milestones.sso.middleware.SecondFactorRequiredMiddleware",
+    "milestones.sso.middleware.ProviderUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during log-in into the lockout page.
@@ -142,6 +159,44 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# Single sign-on and second factors (django-allauth; milestones/sso/). Nobody signs up: a
+# provider's sign-in reaches a person who exists with that verified email address, or one the
+# programme admits by email domain (milestones.sso.admission).
+SSO_APPS, SSO_PROBLEMS = read_providers(env, debug=DEBUG)
+PASSWORD_LOGIN = env.bool("PASSWORD_LOGIN", default=True)
+# Who must have a second factor before anything else: "none", "officers" or "everyone".
+MFA_REQUIRED_FOR = env.str("MFA_REQUIRED_FOR", default="none")
+if MFA_REQUIRED_FOR not in ("none", "officers", "everyone"):
+    raise ImproperlyConfigured(
+        f"MFA_REQUIRED_FOR must be none, officers or everyone, not {MFA_REQUIRED_FOR!r}"
+    )
+ACCOUNT_ADAPTER = "milestones.sso.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "milestones.sso.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": SSO_APPS}}
+# The provider's answer is awaited this many seconds, then a page says it did not answer.
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SSO_TIMEOUT", default=10)
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="C4F Tracker")
+MFA_PASSKEY_LOGIN_ENABLED = False
+# allauth keeps no verified addresses of its own here: people's addresses were proved by the
+# invitation's link or by the provider's verified claim.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# WebAuthn needs HTTPS, except on localhost during development and tests.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+MFA_FORMS = {
+    "authenticate": "milestones.sso.forms.SecondFactorForm",
+    "authenticate_webauthn": "milestones.sso.forms.SecurityKeyForm",
+}
+# Sessions are recorded at log-in (browser, address, time); their last use is written at most
+# every five minutes (milestones.sso.middleware), not at every request as allauth would.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # A reason for a date change can be longer than the 100 characters simple-history keeps by default.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
@@ -277,7 +332,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
-        "form-action": [SELF],
+        # The log-in page's provider buttons lead, through redirects, to the providers.
+        "form-action": [SELF, *provider_origins(SSO_APPS)],
         "frame-ancestors": [NONE],
     },
 }

@@ -35,6 +35,7 @@ from milestones.models import (
     Reminder,
     ReminderSchedule,
     Responsibility,
+    SignInDomain,
 )
 
 
@@ -234,6 +235,15 @@ class ProgrammeOfficerAdmin(admin.ModelAdmin):
     list_filter = ["programme"]
     search_fields = ["person__email", "person__name"]
     autocomplete_fields = ["person"]
+
+
+@admin.register(SignInDomain)
+class SignInDomainAdmin(admin.ModelAdmin):
+    """Email domains whose people a sign-in provider may admit without an invitation."""
+
+    list_display = ["domain", "programme", "role", "cluster"]
+    list_filter = ["programme", "role"]
+    search_fields = ["domain"]
 
 
 @admin.register(Responsibility)

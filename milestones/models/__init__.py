@@ -58,6 +58,7 @@ from milestones.models.reminders import (
     ReminderState,
     parse_lead_days,
 )
+from milestones.models.sso import SignInDomain, SignInRole
 from milestones.models.submissions import (
     Decision,
     Draft,
@@ -124,6 +125,8 @@ __all__ = [
     "ResponsibilityRole",
     "Review",
     "Role",
+    "SignInDomain",
+    "SignInRole",
     "Status",
     "Submission",
     "SubmissionFile",

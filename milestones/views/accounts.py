@@ -22,6 +22,7 @@ from milestones.models import Cluster, Programme, ReminderMode
 from milestones.reminders.messages import person_from_unsubscribe_token
 from milestones.reminders.planning import lead_days_of_programme
 from milestones.reminders.sending import leads_of_open_milestones
+from milestones.sso.middleware import has_second_factor
 from milestones.views.common import PersonMixin
 
 
@@ -59,6 +60,9 @@ class InvitationAcceptView(PasswordSetView):
     success_url = reverse_lazy("milestones:dashboard")
 
     def form_valid(self, form):
+        # Somebody who already has a second factor (set up after signing in through their
+        # organisation) is asked for it at the log-in: the link alone does not log them in.
+        self.post_reset_login = not has_second_factor(form.user)
         # The account's language stays unchosen: the pages go on following the browser.
         response = super().form_valid(form)
         messages.success(self.request, _("Welcome! Your password is set."))

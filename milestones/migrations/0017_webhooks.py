@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('milestones', '0020_cluster_state'),
+        ('milestones', '0016_cluster_state'),
     ]
 
     operations = [
