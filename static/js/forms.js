@@ -23,3 +23,13 @@ window.addEventListener("pageshow", function (event) {
     for (var j = 0; j < busy.length; j++) busy[j].removeAttribute("aria-busy");
   }
 });
+
+// After a form was sent, focus goes to what answers it: the summary of what was refused, or
+// else the message that says what was done, so that a screen reader reads it first and the
+// keyboard goes on from there.
+document.addEventListener("DOMContentLoaded", function () {
+  var answer = document.querySelector("main .form-errors, main .message");
+  if (!answer) return;
+  answer.setAttribute("tabindex", "-1");
+  answer.focus();
+});
