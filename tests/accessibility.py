@@ -12,13 +12,11 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.tokens import default_token_generator
+from django.conf import settings
 from django.core.management import call_command
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from milestones.models import Cluster, Kind, Milestone, Person, PlanItem, Role
-from milestones.people import invite_person
+from milestones.people import invitation_link, invite_person
 from milestones.reminders.messages import unsubscribe_token
 
 # The day the demo is loaded and the pages are seen: a Thursday, 10:00 in Berlin.
@@ -51,7 +49,7 @@ PAGES = [
     Page("log-in refused", "/accounts/login/", None, "refused"),
     Page("password reset", "/accounts/password_reset/", None),
     Page("password reset refused", "/accounts/password_reset/", None, "refused"),
-    Page("invitation", "/invitations/{invitation}/", None),
+    Page("invitation", "{invitation}", None),
     Page("reminders unsubscribe", "/reminders/unsubscribe/{unsubscribe}/", None),
     Page("accessibility statement", "/accessibility/", None),
     Page("accessibility statement, logged in", "/accessibility/", MEMBER),
@@ -131,10 +129,7 @@ def demo_objects():
         "window": window.pk,
         "plan_item": PlanItem.objects.filter(asks_submission=True).latest("starts_on").pk,
         "member": Person.objects.get(email=MEMBER).pk,
-        "invitation": "{}/{}".format(
-            urlsafe_base64_encode(force_bytes(invited.pk)),
-            default_token_generator.make_token(invited),
-        ),
+        "invitation": invitation_link(invited).removeprefix(settings.SITE_URL),
         "unsubscribe": unsubscribe_token(Person.objects.get(email=MEMBER)),
     }
 

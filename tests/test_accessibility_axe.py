@@ -137,4 +137,4 @@ def test_axe_page_has_no_wcag_aa_violation(live_server, axe, objects, entry):
             found[(language, "phone, dark")] = violations(axe, page)
             context.close()
 
-    assert found == dict.fromkeys(found, [])
+    assert found == {key: [] for key in found}

@@ -25,10 +25,13 @@ window.addEventListener("pageshow", function (event) {
 });
 
 // After a form was sent, focus goes to what answers it: the summary of what was refused, or
-// else the message that says what was done, so that a screen reader reads it first and the
-// keyboard goes on from there.
-document.addEventListener("DOMContentLoaded", function () {
-  var answer = document.querySelector("main .form-errors, main .message");
+// else the message that says what was done (or a part of the page marked data-answer), so
+// that a screen reader reads it first and the keyboard goes on from there. At "load": a
+// page opened at a #fragment has been scrolled there by then, which would take the focus away.
+window.addEventListener("load", function () {
+  var answer =
+    document.querySelector("main .form-errors") ||
+    document.querySelector("main .message, main [data-answer]");
   if (!answer) return;
   answer.setAttribute("tabindex", "-1");
   answer.focus();
