@@ -56,7 +56,7 @@ def axe():
     try:
         from axe_playwright_python.sync_playwright import Axe
     except ImportError:
-        require_browser("axe-playwright-python (pip install -e '.[dev]')")
+        require_browser("axe-playwright-python (pip install -e '.[test]')")
     return Axe()
 
 
