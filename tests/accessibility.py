@@ -40,7 +40,11 @@ class Page:
     name: str
     path: str
     user: str | None
-    # "shown": as it opens; "refused": its main form sent with its fields emptied.
+    # "shown": as it opens; "refused": its main form sent with its fields emptied; "csrf": that
+    # form sent without its CSRF token; "rendered": a page no request can provoke, rendered by
+    # Django and served by a route; "feed-issued": its first button pressed; "uploaded" and
+    # "upload refused": a file sent to the draft, one accepted or one refused; "opened": every
+    # <details> opened.
     state: str = "shown"
 
 
@@ -66,6 +70,8 @@ PAGES = [
     Page("cluster and its timeline", "/clusters/saxocell/", COORDINATOR),
     Page("cluster, member", "/clusters/saxocell/", MEMBER),
     Page("milestone with its draft", "/milestones/{strategy}/", MEMBER),
+    Page("draft with a file", "/milestones/{strategy}/", MEMBER, "uploaded"),
+    Page("draft upload refused", "/milestones/{strategy}/", MEMBER, "upload refused"),
     Page("milestone, submitted", "/milestones/{submitted}/", RIVAL),
     Page("milestone, officer's review", "/milestones/{submitted}/", OFFICER),
     Page("milestone edit", "/milestones/{strategy}/edit/", COORDINATOR),
@@ -84,6 +90,9 @@ PAGES = [
     Page("matrix", "/programmes/clusters4future/", OFFICER),
     Page("matrix found", "/programmes/clusters4future/?q=saxo&state=overdue", OFFICER),
     Page("programme timeline", "/programmes/clusters4future/timeline/", OFFICER),
+    Page(
+        "programme timeline as a table", "/programmes/clusters4future/timeline/", OFFICER, "opened"
+    ),
     Page("plan item new", "/programmes/clusters4future/plan/new/", OFFICER),
     Page("plan item new refused", "/programmes/clusters4future/plan/new/", OFFICER, "refused"),
     Page("plan item edit", "/programmes/clusters4future/plan/{plan_item}/edit/", OFFICER),

@@ -25,6 +25,7 @@ from tests.accessibility import (
     require_browser,
 )
 from tests.test_browser import CHROMIUM, DEMO_PASSWORD, chromium
+from tests.test_browser_submissions import PDF
 
 # A form sent with every field emptied and the browser's own checks off, so that the server's
 # refusal (the error summary and the messages beside the fields) is what is checked.
@@ -101,6 +102,18 @@ def put_in_state(page, base_url, path, state, rendered, language):
     elif state == "feed-issued":
         with page.expect_navigation():
             page.locator("main form button[type=submit]").first.click()
+    elif state in ("uploaded", "upload refused"):
+        name, content = ("strategy.pdf", PDF) if state == "uploaded" else ("tool.exe", b"MZ\0\0")
+        page.set_input_files(
+            ".draft-upload input[type=file]",
+            files=[{"name": name, "mimeType": "application/octet-stream", "buffer": content}],
+        )
+        page.locator(".draft-upload button[type=submit]").click()
+        page.wait_for_selector(
+            ".draft-files" if state == "uploaded" else ".draft-upload .field-error"
+        )
+    elif state == "opened":
+        page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
 
 
 def violations(axe, page):
