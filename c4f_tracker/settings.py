@@ -294,6 +294,14 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="C4F Tracker <tracker@c4f.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The accessibility statement (/accessibility/): where people report barriers, and the day the
+# app was last checked against WCAG 2.1 AA (BITV 2.0 asks for both).
+ACCESSIBILITY_CONTACT_EMAIL = env.str(
+    "ACCESSIBILITY_CONTACT_EMAIL", default="accessibility@c4f.example"
+)
+ACCESSIBILITY_CHECKED_ON = datetime.date.fromisoformat(
+    env.str("ACCESSIBILITY_CHECKED_ON", default="2026-12-05")
+)
 
 # Behind a TLS-terminating proxy the scheme comes from this header; set it only when the
 # proxy strips the header from clients' requests.

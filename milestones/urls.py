@@ -3,7 +3,16 @@ from django.urls import path, re_path
 from milestones.api.webhooks import views as webhooks
 from milestones.dayfinding import views as dayfinding
 from milestones.jury import views as jury
-from milestones.views import accounts, calendars, editing, pages, programmes, reviews, submissions
+from milestones.views import (
+    accessibility,
+    accounts,
+    calendars,
+    editing,
+    pages,
+    programmes,
+    reviews,
+    submissions,
+)
 
 app_name = "milestones"
 
@@ -169,6 +178,7 @@ urlpatterns = [
         name="reminder_schedule",
     ),
     path("account/", accounts.AccountView.as_view(), name="account"),
+    path("accessibility/", accessibility.StatementView.as_view(), name="accessibility"),
     path(
         "invitations/<uidb64>/<token>/",
         accounts.InvitationAcceptView.as_view(),

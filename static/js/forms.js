@@ -23,3 +23,16 @@ window.addEventListener("pageshow", function (event) {
     for (var j = 0; j < busy.length; j++) busy[j].removeAttribute("aria-busy");
   }
 });
+
+// After a form was sent, focus goes to what answers it: the summary of what was refused, or
+// else the message that says what was done (or a part of the page marked data-answer), so
+// that a screen reader reads it first and the keyboard goes on from there. At "load": a
+// page opened at a #fragment has been scrolled there by then, which would take the focus away.
+window.addEventListener("load", function () {
+  var answer =
+    document.querySelector("main .form-errors") ||
+    document.querySelector("main .message, main [data-answer]");
+  if (!answer) return;
+  answer.setAttribute("tabindex", "-1");
+  answer.focus();
+});
