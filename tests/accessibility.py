@@ -15,7 +15,11 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from milestones import demo
+from milestones.api.webhooks.endpoints import register_endpoint
+from milestones.dayfinding.services import open_day_finding, window_days
 from milestones.models import Cluster, Kind, Milestone, Person, PlanItem, Role
+from milestones.models.webhooks import EventType, WebhookEndpoint
 from milestones.people import invitation_link, invite_person
 from milestones.reminders.messages import unsubscribe_token
 
@@ -108,6 +112,20 @@ PAGES = [
     Page("account", "/account/", MEMBER),
     Page("account refused", "/account/", MEMBER, "refused"),
     Page("password change", "/accounts/password_change/", MEMBER),
+    Page("day-finding settings", "{visit_item}day-finding/settings/", OFFICER),
+    Page("day-finding settings refused", "{visit_item}day-finding/settings/", OFFICER, "refused"),
+    Page("day-finding, clusters by days", "{visit_item}day-finding/", OFFICER),
+    Page("day-finding proposal", "{visit_item}day-finding/proposal/", OFFICER),
+    Page("day-finding answers", "/clusters/saxocell/day-finding/{day_finding}/", COORDINATOR),
+    Page("jury slots layout", "{jury_item}jury/layout/", OFFICER),
+    Page("jury running order", "{jury_item}jury/", OFFICER),
+    Page("webhooks", "/webhooks/", COORDINATOR),
+    Page("webhooks refused", "/webhooks/", COORDINATOR, "refused"),
+    Page("a webhook and its deliveries", "/webhooks/{webhook}/", COORDINATOR),
+    Page("second factor", "/accounts/2fa/", MEMBER),
+    Page("authenticator app set-up", "/accounts/2fa/totp/activate/", MEMBER),
+    Page("sessions", "/accounts/sessions/", MEMBER),
+    Page("sign-up closed", "/accounts/signup/", None),
 ]
 
 
@@ -132,7 +150,29 @@ def demo_objects():
         by=coordinator,
     )
     invited = Person.objects.get(email="nina.new@saxocell.example")
+    visit_item = PlanItem.objects.get(title=demo.VISIT)
+    day_finding = open_day_finding(
+        plan_item=visit_item,
+        days=window_days(visit_item).usual[:5],
+        visits_per_day=2,
+        answer_by=visit_item.starts_on - datetime.timedelta(days=7),
+        by=Person.objects.get(email=OFFICER),
+    )
+    webhook = register_endpoint(
+        endpoint=WebhookEndpoint(
+            cluster=saxocell,
+            url="https://tools.saxocell.example/hooks/tracker",
+            description="Project tools",
+            events=",".join(EventType.values),
+        ),
+        by=coordinator,
+    )
+    programme_path = "/programmes/clusters4future/plan/{pk}/"
     return {
+        "visit_item": programme_path.format(pk=visit_item.pk),
+        "day_finding": day_finding.pk,
+        "jury_item": programme_path.format(pk=PlanItem.objects.get(title=demo.JURY).pk),
+        "webhook": webhook.pk,
         "strategy": strategy.pk,
         "submitted": submitted.pk,
         "window": window.pk,

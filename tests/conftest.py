@@ -6,6 +6,7 @@ import os
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
+from django.utils import translation
 from hypothesis import HealthCheck, settings
 
 from milestones import services
@@ -158,3 +159,12 @@ def submissions_in_a_temporary_folder(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "submissions", "base_url": None},
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site's language: a request in German leaves German active in
+    its thread, and a service called next would write in it."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
