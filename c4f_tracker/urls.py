@@ -26,5 +26,6 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("milestones.api.urls")),
     path("", include("milestones.urls")),
 ]
