@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+from milestones.api import account as api_account
 from milestones.views import accounts, calendars, editing, pages, programmes, reviews, submissions
 
 app_name = "milestones"
@@ -128,6 +129,12 @@ urlpatterns = [
         name="reminder_schedule",
     ),
     path("account/", accounts.AccountView.as_view(), name="account"),
+    path("account/api-tokens/", api_account.ApiTokenCreateView.as_view(), name="api_token_new"),
+    path(
+        "account/api-tokens/<int:pk>/revoke/",
+        api_account.ApiTokenRevokeView.as_view(),
+        name="api_token_revoke",
+    ),
     path(
         "invitations/<uidb64>/<token>/",
         accounts.InvitationAcceptView.as_view(),

@@ -88,9 +88,7 @@ def refuse_large_body(request):
     except ValueError:
         length = 0
     if limit is not None and length > limit:
-        raise BodyTooLarge(
-            _("The request body is larger than %(limit)s bytes.") % {"limit": limit}
-        )
+        raise BodyTooLarge(_("The request body is larger than %(limit)s bytes.") % {"limit": limit})
 
 
 def _token(request):

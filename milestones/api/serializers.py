@@ -13,8 +13,8 @@ from milestones.models import (
     Milestone,
     PlanItem,
     Programme,
-    Submission,
     Status,
+    Submission,
     SubmissionFile,
 )
 
@@ -223,9 +223,7 @@ class DateInputSerializer(serializers.Serializer):
     starts_at = serializers.CharField(
         required=False, allow_null=True, help_text="Local time, HH:MM."
     )
-    ends_at = serializers.CharField(
-        required=False, allow_null=True, help_text="Local time, HH:MM."
-    )
+    ends_at = serializers.CharField(required=False, allow_null=True, help_text="Local time, HH:MM.")
     month = serializers.CharField(required=False, allow_null=True, help_text="YYYY-MM.")
     reason = serializers.CharField(required=False, max_length=500)
 

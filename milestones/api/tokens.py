@@ -22,7 +22,7 @@ from milestones.models import (
     ProgrammeOfficer,
 )
 
-TOKEN_PREFIX = "c4f_"
+TOKEN_PREFIX = "c4f_"  # noqa: S105 (a recognisable start, not a secret)
 # Writing last use at every request would make each read a write; once a minute says enough.
 LAST_USE_PRECISION = datetime.timedelta(minutes=1)
 
@@ -44,7 +44,14 @@ def may_hold(*, person, scope, cluster=None, programme=None):
 
 
 def issue_api_token(
-    *, person, name, scope, cluster=None, programme=None, can_write=False, expires_at=None,
+    *,
+    person,
+    name,
+    scope,
+    cluster=None,
+    programme=None,
+    can_write=False,
+    expires_at=None,
     form_key=None,
 ):
     """Create a token; return it and its secret, which is shown once and stored nowhere."""

@@ -62,9 +62,7 @@ class ApiView:
                 response.render()
                 set_response_etag(response)
             if response.has_header("ETag"):
-                return get_conditional_response(
-                    request, etag=response["ETag"], response=response
-                )
+                return get_conditional_response(request, etag=response["ETag"], response=response)
         return response
 
     def filters(self):
@@ -207,8 +205,10 @@ class MilestoneStatus(MilestoneChange):
     def check_may_change(self, access, milestone):
         if not access.can_update_status(milestone):
             raise exceptions.PermissionDenied(
-                _("Only the people responsible for this milestone and the coordinators of its "
-                  "cluster set its status.")
+                _(
+                    "Only the people responsible for this milestone and the coordinators of its "
+                    "cluster set its status."
+                )
             )
 
     def change(self, milestone, data):

@@ -26,8 +26,9 @@ def form_data(request, allowed):
     errors = {}
     for name, value in data.items():
         if name not in allowed:
-            errors[name] = [_("Unknown field; this request takes: %(fields)s.")
-                            % {"fields": ", ".join(allowed)}]
+            errors[name] = [
+                _("Unknown field; this request takes: %(fields)s.") % {"fields": ", ".join(allowed)}
+            ]
         elif value is not None and not isinstance(value, str):
             errors[name] = [_("Give a string (or null).")]
     if errors:
