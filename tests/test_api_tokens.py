@@ -36,9 +36,7 @@ def test_issue_api_token_stores_only_the_hash(member):
 
 def test_issue_api_token_for_foreign_cluster_is_refused(member, other_cluster):
     with pytest.raises(NoApiAccess):
-        issue_api_token(
-            person=member, name="x", scope=ApiTokenScope.CLUSTER, cluster=other_cluster
-        )
+        issue_api_token(person=member, name="x", scope=ApiTokenScope.CLUSTER, cluster=other_cluster)
 
 
 def test_issue_api_token_for_programme_needs_an_officer(coordinator, programme):
@@ -140,7 +138,9 @@ def test_api_read_token_writing_is_403(client, member, make_milestone):
     milestone = make_milestone(lead=member)
     raw_token = token_of(member, write=False)
 
-    response = post(client, f"/api/v1/milestones/{milestone.pk}/status/", raw_token, {"status": "done"})
+    response = post(
+        client, f"/api/v1/milestones/{milestone.pk}/status/", raw_token, {"status": "done"}
+    )
 
     assert response.status_code == 403
     assert response.json() == {
@@ -272,5 +272,7 @@ def test_api_token_command_prints_a_working_token(capsys, client, coordinator, c
 
 
 def test_api_token_command_refuses_a_foreign_programme(coordinator, programme):
-    with pytest.raises(CommandError, match="^coordinator@saxocell.test is not a programme officer of c4f.$"):
+    with pytest.raises(
+        CommandError, match="^coordinator@saxocell.test is not a programme officer of c4f.$"
+    ):
         call_command("api_token", "coordinator@saxocell.test", "--programme", "c4f")
