@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from milestones import services
-from milestones.models import ApiTokenScope, Kind, Milestone, PlanItem, Programme, Cluster
+from milestones.models import ApiTokenScope, Cluster, Kind, PlanItem, Programme
 from tests.api_helpers import get, token_of
 from tests.submission_rows import STRATEGY_PDF, add_submission
 

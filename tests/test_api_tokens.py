@@ -272,7 +272,7 @@ def test_api_token_command_prints_a_working_token(capsys, client, coordinator, c
 
 
 def test_api_token_command_refuses_a_foreign_programme(coordinator, programme):
-    with pytest.raises(
-        CommandError, match="^coordinator@saxocell.test is not a programme officer of c4f.$"
-    ):
+    with pytest.raises(CommandError) as refusal:
         call_command("api_token", "coordinator@saxocell.test", "--programme", "c4f")
+
+    assert str(refusal.value) == "coordinator@saxocell.test is not a programme officer of c4f."
