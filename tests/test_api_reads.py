@@ -264,6 +264,7 @@ def test_api_unknown_paths_are_json_404(client, member):
     responses = [
         get(client, path, raw_token)
         for path in (
+            "/api/v1/submissions/1/files/abc/",
             "/api/v1/milestones/abc/",
             "/api/v1/nothing/",
             "/api/v1/milestones/99999999999999999999/",
@@ -271,6 +272,7 @@ def test_api_unknown_paths_are_json_404(client, member):
     ]
 
     assert [(r.status_code, r.json()) for r in responses] == [
+        (404, {"detail": "Not found."}),
         (404, {"detail": "Not found."}),
         (404, {"detail": "Not found."}),
         (404, {"detail": "No Milestone matches the given query."}),

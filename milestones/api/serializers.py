@@ -29,6 +29,14 @@ def date_form(when):
     return when.form
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "12:00"})
+class LocalTimeField(serializers.TimeField):
+    """A time of day in the programme's time zone, as people write it: "12:00"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format=TIME_FORMAT, **kwargs)
+
+
 class DateSerializer(serializers.Serializer):
     """A milestone's or plan item's date: its form, in words, and the fields that hold it."""
 
@@ -36,8 +44,8 @@ class DateSerializer(serializers.Serializer):
     text = serializers.SerializerMethodField()
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(allow_null=True)
-    starts_at = serializers.TimeField(format=TIME_FORMAT, allow_null=True)
-    ends_at = serializers.TimeField(format=TIME_FORMAT, allow_null=True)
+    starts_at = LocalTimeField(allow_null=True)
+    ends_at = LocalTimeField(allow_null=True)
     is_tentative = serializers.BooleanField()
     time_zone = serializers.SerializerMethodField()
 
