@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from milestones import dates, services
 from milestones.models import (
+    ApiToken,
+    ApiTokenScope,
     Cluster,
     FeedScope,
     FeedToken,
@@ -122,6 +124,14 @@ def remove_from_cluster(*, membership, by=None, reason=""):
         FeedToken.objects.filter(
             person_id=membership.person_id,
             scope=FeedScope.CLUSTER,
+            cluster_id=membership.cluster_id,
+            revoked_at__isnull=True,
+        ).update(revoked_at=timezone.now())
+        # So do their API tokens for the cluster (the API refuses them anyway: their scope
+        # is checked at every request); the account page then says they are revoked.
+        ApiToken.objects.filter(
+            person_id=membership.person_id,
+            scope=ApiTokenScope.CLUSTER,
             cluster_id=membership.cluster_id,
             revoked_at__isnull=True,
         ).update(revoked_at=timezone.now())

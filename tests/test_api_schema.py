@@ -6,6 +6,7 @@ import json
 
 import pytest
 import schemathesis
+from bs4 import BeautifulSoup
 from django.core.handlers.wsgi import WSGIHandler
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import given
@@ -204,3 +205,22 @@ def test_foreign_words_finds_strings_at_any_depth():
     body = {"results": [{"cluster": "saxocell", "people": [{"email": "olga@other.test"}]}], "n": 3}
 
     assert foreign_words(body, FOREIGN) == {"olga@other.test"}
+
+
+def test_api_docs_are_served_by_the_app_itself(client, db):
+    page = client.get("/api/v1/docs/")
+    script = client.get("/api/v1/docs/?script=")
+
+    soup = BeautifulSoup(page.content, "html.parser")
+    sources = [tag["src"] for tag in soup.select("script")]
+    assert sources == [
+        "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js",
+        "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-standalone-preset.js",
+        "/api/v1/docs/?script=",
+    ]
+    assert [tag["href"] for tag in soup.select("link[rel=stylesheet]")] == [
+        "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui.css"
+    ]
+    assert soup.select_one("style")["nonce"] in page["Content-Security-Policy"]
+    assert script["Content-Type"] == "application/javascript"
+    assert '"/api/v1/schema/"' in script.content.decode()

@@ -111,6 +111,7 @@ def test_api_cluster_token_after_leaving_the_cluster_is_401(client, member, coor
     people.remove_from_cluster(membership=Membership.objects.get(person=member), by=coordinator)
 
     assert get(client, CLUSTERS, raw_token).status_code == 401
+    assert ApiToken.objects.get().revoked_at is not None
 
 
 def test_api_programme_token_after_officer_role_ended_is_401(client, officer, programme):

@@ -9,7 +9,13 @@ app_name = "api"
 
 urlpatterns = [
     path("schema/", SpectacularJSONAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="milestones/api/docs.html"
+        ),
+        name="docs",
+    ),
     path("programmes/", views.ProgrammeList.as_view(), name="programmes"),
     path("programmes/<str:slug>/", views.ProgrammeDetail.as_view(), name="programme"),
     path("plan-items/", views.PlanItemList.as_view(), name="plan_items"),
