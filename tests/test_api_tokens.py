@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from milestones import people
+from milestones import people, services
 from milestones.api.tokens import NoApiAccess, issue_api_token, revoke_api_token
 from milestones.models import ApiToken, ApiTokenScope, Membership, ProgrammeOfficer
 from tests.api_helpers import bearer, get, post, token_of
@@ -277,3 +277,16 @@ def test_api_token_command_refuses_a_foreign_programme(coordinator, programme):
         call_command("api_token", "coordinator@saxocell.test", "--programme", "c4f")
 
     assert str(refusal.value) == "coordinator@saxocell.test is not a programme officer of c4f."
+
+
+def test_account_api_tokens_in_german(client, member):
+    services.change_person(person=member, changes={"language": "de"})
+    client.force_login(member)
+
+    response = client.get(reverse("milestones:account"))
+
+    assert texts(response, "#api-tokens h2, #api-tokens tbody td") == [
+        "API-Tokens",
+        "Noch keine API-Tokens.",
+    ]
+    assert texts(response, "#api-tokens legend") == ["Was es darf (Pflichtfeld)"]
