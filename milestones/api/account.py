@@ -6,7 +6,6 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -19,6 +18,7 @@ from django.views.generic import FormView
 from milestones import dates
 from milestones.api.tokens import issue_api_token, revoke_api_token
 from milestones.models import ApiToken, ApiTokenScope, Cluster, Programme
+from milestones.views.calendars import save_once
 
 # Days until a new token expires, as offered; 0 is never.
 EXPIRY_CHOICES = [
@@ -122,16 +122,7 @@ class ApiTokenCreateView(LoginRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "person": self.request.user}
 
     def form_valid(self, form):
-        key = form.cleaned_data["form_key"]
-        already = ApiToken.objects.filter(form_key=key) if key else ApiToken.objects.none()
-        token = None
-        if not already.exists():
-            try:
-                with transaction.atomic():
-                    token, raw_token = form.save()
-            except IntegrityError:
-                if not already.exists():
-                    raise
+        token, raw_token = save_once(form, ApiToken)
         if token is None:
             messages.warning(
                 self.request,

@@ -9,18 +9,12 @@ its person loses the role, whoever took it away and however.
 import datetime
 import secrets
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from milestones.feeds.tokens import hash_token
-from milestones.models import (
-    ApiToken,
-    ApiTokenScope,
-    Cluster,
-    Membership,
-    ProgrammeOfficer,
-)
+from milestones.feeds.tokens import hash_token, may_subscribe, scope_still_held
+from milestones.models import ApiToken, ApiTokenScope, FeedScope
 
 TOKEN_PREFIX = "c4f_"  # noqa: S105 (a recognisable start, not a secret)
 # Writing last use at every request would make each read a write; once a minute says enough.
@@ -31,16 +25,14 @@ class NoApiAccess(Exception):
     """The person may not have a token of that scope (not a member, not an officer)."""
 
 
-def may_hold(*, person, scope, cluster=None, programme=None):
-    if not person.is_active:
-        return False
-    if scope == ApiTokenScope.PERSON:
-        return True
-    if scope == ApiTokenScope.CLUSTER:
-        return Cluster.objects.visible_to(person).filter(pk=cluster.pk).exists()
-    if scope == ApiTokenScope.PROGRAMME:
-        return ProgrammeOfficer.objects.filter(person=person, programme=programme).exists()
-    return False
+# The feed's scope of each API token scope, and back: the same three, and the same rules of who
+# may hold them (``feeds.tokens.may_subscribe``).
+FEED_SCOPES = {
+    ApiTokenScope.PERSON: FeedScope.MINE,
+    ApiTokenScope.CLUSTER: FeedScope.CLUSTER,
+    ApiTokenScope.PROGRAMME: FeedScope.PROGRAMME,
+}
+API_SCOPES = {feed: api for api, feed in FEED_SCOPES.items()}
 
 
 def issue_api_token(
@@ -55,7 +47,9 @@ def issue_api_token(
     form_key=None,
 ):
     """Create a token; return it and its secret, which is shown once and stored nowhere."""
-    if not may_hold(person=person, scope=scope, cluster=cluster, programme=programme):
+    if not may_subscribe(
+        person=person, scope=FEED_SCOPES[scope], cluster=cluster, programme=programme
+    ):
         raise NoApiAccess(_("%(person)s may not have a token for this.") % {"person": person})
     raw_token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -83,22 +77,16 @@ def live_api_tokens(*, now=None):
     """Tokens that still give access: not revoked or expired, their person active and still
     holding the scope's role."""
     now = now or timezone.now()
-    is_member = Membership.objects.filter(person=OuterRef("person"), cluster=OuterRef("cluster"))
-    oversees_cluster = ProgrammeOfficer.objects.filter(
-        person=OuterRef("person"), programme__clusters=OuterRef("cluster")
-    )
-    oversees_programme = ProgrammeOfficer.objects.filter(
-        person=OuterRef("person"), programme=OuterRef("programme")
-    )
     return (
         ApiToken.objects.select_related("person")
         .filter(revoked_at__isnull=True, person__is_active=True)
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         .filter(
-            Q(scope=ApiTokenScope.PERSON)
-            | Q(Exists(is_member), scope=ApiTokenScope.CLUSTER)
-            | Q(Exists(oversees_cluster), scope=ApiTokenScope.CLUSTER)
-            | Q(Exists(oversees_programme), scope=ApiTokenScope.PROGRAMME)
+            scope_still_held(
+                own=ApiTokenScope.PERSON,
+                cluster=ApiTokenScope.CLUSTER,
+                programme=ApiTokenScope.PROGRAMME,
+            )
         )
     )
 
