@@ -277,3 +277,17 @@ def test_api_unknown_paths_are_json_404(client, member):
         (404, {"detail": "Not found."}),
         (404, {"detail": "No Milestone matches the given query."}),
     ]
+
+
+def test_api_root_lists_the_addresses(client, db):
+    response = client.get("/api/v1/")
+
+    assert response.json() == {
+        "programmes": "http://testserver/api/v1/programmes/",
+        "plan_items": "http://testserver/api/v1/plan-items/",
+        "clusters": "http://testserver/api/v1/clusters/",
+        "milestones": "http://testserver/api/v1/milestones/",
+        "submissions": "http://testserver/api/v1/submissions/",
+        "schema": "http://testserver/api/v1/schema/",
+        "docs": "http://testserver/api/v1/docs/",
+    }

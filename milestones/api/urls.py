@@ -8,6 +8,7 @@ from milestones.api import views
 app_name = "api"
 
 urlpatterns = [
+    path("", views.ApiRoot.as_view(), name="root"),
     path("schema/", SpectacularJSONAPIView.as_view(), name="schema"),
     path(
         "docs/",

@@ -2,6 +2,7 @@
 writes the web UI offers (a milestone's status, its date, the day of its window)."""
 
 from django.http import JsonResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from django.utils.http import quote_etag
@@ -11,6 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics
 from rest_framework.generics import get_object_or_404
 from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from milestones import people
@@ -49,7 +51,7 @@ class ApiView:
     def initial(self, request, *args, **kwargs):
         refuse_large_body(request)
         super().initial(request, *args, **kwargs)
-        if request.user.language:
+        if getattr(request.user, "language", ""):
             translation.activate(request.user.language)
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -301,6 +303,27 @@ class SubmissionFileDownload(ApiView, generics.GenericAPIView):
         response = file_response(row)
         response["ETag"] = etag
         return response
+
+
+class ApiRoot(ApiView, generics.GenericAPIView):
+    """/api/v1/: the addresses of the lists, the document and the docs; for anybody."""
+
+    permission_classes = [AllowAny]
+    ADDRESSES = [
+        "programmes",
+        "plan_items",
+        "clusters",
+        "milestones",
+        "submissions",
+        "schema",
+        "docs",
+    ]
+
+    @extend_schema(exclude=True)
+    def get(self, request):
+        return Response(
+            {name: request.build_absolute_uri(reverse(f"api:{name}")) for name in self.ADDRESSES}
+        )
 
 
 def not_found(request, *args, **kwargs):
