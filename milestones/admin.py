@@ -350,5 +350,8 @@ class ReminderAdmin(admin.ModelAdmin):
         return False
 
 
+# API tokens: listed and revoked, in the API's own module.
+from milestones.api import admin as api_admin  # noqa: E402, F401
+
 # Submissions are never changed: their admin is read-only, in its own module.
 from milestones.submissions import admin as submissions_admin  # noqa: E402, F401

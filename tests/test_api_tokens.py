@@ -290,3 +290,19 @@ def test_account_api_tokens_in_german(client, member):
         "Noch keine API-Tokens.",
     ]
     assert texts(response, "#api-tokens legend") == ["Was es darf (Pflichtfeld)"]
+
+
+def test_admin_lists_and_revokes_api_tokens(admin_client, member):
+    raw_token = token_of(member)
+    token = ApiToken.objects.get()
+
+    listing = admin_client.get("/admin/milestones/apitoken/")
+    admin_client.post(
+        "/admin/milestones/apitoken/",
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+
+    assert texts(listing, "#result_list tbody tr td.field-name") == ["test"]
+    assert raw_token.encode() not in listing.content
+    token.refresh_from_db()
+    assert token.revoked_at is not None
