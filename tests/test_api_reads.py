@@ -255,6 +255,7 @@ def test_api_submission_metadata_and_file(client, frozen, officer, member, make_
     assert b"".join(download.streaming_content) == STRATEGY_PDF
     assert download["Content-Disposition"] == 'attachment; filename="strategy.pdf"'
     assert download["ETag"] == f'"{row.sha256}"'
+    assert download["Cache-Control"] == "private, no-store"
     assert again.status_code == 304
 
 

@@ -58,7 +58,8 @@ class ApiView:
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method in ("GET", "HEAD"):
             patch_vary_headers(response, ["Authorization", "Cookie", "Accept-Language"])
-            response["Cache-Control"] = "private"
+            # Answers are the person's: no shared cache keeps them (a file says no-store).
+            response.setdefault("Cache-Control", "private")
         if request.method in ("GET", "HEAD") and response.status_code == 200:
             if isinstance(response, Response):
                 response.render()
