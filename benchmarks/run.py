@@ -37,6 +37,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from benchmarks import data, dayfinding, peers, submissions, webhooks  # noqa: E402
+from benchmarks.api import api_figures, api_lines  # noqa: E402
 from benchmarks.exports import export_figures, export_lines  # noqa: E402
 from milestones.feeds.tokens import find_feed_token, issue_feed_token  # noqa: E402
 from milestones.models import (  # noqa: E402
@@ -491,6 +492,9 @@ def table(results):
         if "exports" in results.get(size, {}):
             add(export_lines(size, results[size]["exports"]))
     for size in SIZES:
+        if "api" in results.get(size, {}):
+            add(api_lines(size, results[size]["api"]))
+    for size in SIZES:
         sweep = results.get(size, {}).get("sweep")
         if sweep:
             add(
@@ -565,6 +569,10 @@ def main():
             world, side_by_side=side_by_side, check=check, queries_of=queries_of
         )
         print("exports measured", flush=True)
+        results[size]["api"] = api_figures(
+            world, side_by_side=side_by_side, check=check, queries_of=queries_of
+        )
+        print("API measured", flush=True)
         if size == "small" and LOAD_SECONDS > 0 and shutil.which("wrk"):
             results["load"] = load_figures(
                 results["feed"].pop("token"), results[size]["pages"].pop("session")

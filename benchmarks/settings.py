@@ -17,6 +17,8 @@ os.environ.setdefault("SITE_URL", "https://tracker.bench.example")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
 os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:25")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# The API's figures make thousands of requests with one token.
+os.environ.setdefault("API_THROTTLE_RATE", "1000000/hour")
 
 from c4f_tracker.settings import *  # noqa: E402,F403
 

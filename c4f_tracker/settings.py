@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
     "allauth.usersessions",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "milestones",
 ]
 
@@ -345,6 +348,35 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# The API (/api/v1/, milestones/api/): JSON only, tokens sent as "Authorization: Bearer"; a
+# logged-in browser may read (the docs' "Try it out"), never write.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "milestones.api.access.BearerTokenAuthentication",
+        "milestones.api.access.SessionReadAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "milestones.api.access.WritesNeedWriteToken",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["milestones.api.access.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "milestones.api.schema.ApiSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "C4F Tracker API",
+    "DESCRIPTION": "Programmes, plan items, clusters, milestones and submissions of C4F Tracker.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files come from the app itself (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Requests per token (or per logged-in person) and period: second, minute, hour or day.
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="120/min")
 
 # Log-in: django-axes locks a user and address pair after 5 failures, for 15 minutes (never for
 # ever); a successful log-in in between starts the count again.

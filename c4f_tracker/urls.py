@@ -35,5 +35,6 @@ urlpatterns = [
     # Single sign-on, second factors and sessions (django-allauth).
     path("accounts/", include("milestones.sso.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("milestones.api.urls")),
     path("", include("milestones.urls")),
 ]

@@ -360,6 +360,9 @@ class ReminderAdmin(admin.ModelAdmin):
         return False
 
 
+# API tokens: listed and revoked, in the API's own module.
+from milestones.api import admin as api_admin  # noqa: E402, F401
+
 # Submissions are never changed, webhook endpoints are their owners' and the webhooks' ledger
 # the workers': their admins are read-only, in their own modules.
 from milestones.api.webhooks import admin as webhooks_admin  # noqa: E402, F401

@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from milestones import dates, services
 from milestones.models import (
+    ApiToken,
+    ApiTokenScope,
     Cluster,
     FeedScope,
     FeedToken,
@@ -118,13 +120,19 @@ def remove_from_cluster(*, membership, by=None, reason=""):
             reason=reason or _("No longer in the cluster."),
         )
         # Their addresses of the cluster's feed end for good: added again one day, they
-        # subscribe afresh instead of finding an old address working again.
-        FeedToken.objects.filter(
-            person_id=membership.person_id,
-            scope=FeedScope.CLUSTER,
-            cluster_id=membership.cluster_id,
-            revoked_at__isnull=True,
-        ).update(revoked_at=timezone.now())
+        # subscribe afresh instead of finding an old address working again. So do their API
+        # tokens for the cluster (the API refuses them anyway, checking their scope at every
+        # request); the account page then says they are revoked.
+        for token_model, scope in (
+            (FeedToken, FeedScope.CLUSTER),
+            (ApiToken, ApiTokenScope.CLUSTER),
+        ):
+            token_model.objects.filter(
+                person_id=membership.person_id,
+                scope=scope,
+                cluster_id=membership.cluster_id,
+                revoked_at__isnull=True,
+            ).update(revoked_at=timezone.now())
         services.remove_membership(membership=membership, by=by, reason=reason)
     return membership
 

@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+from milestones.api import account as api_account
 from milestones.api.webhooks import views as webhooks
 from milestones.dayfinding import views as dayfinding
 from milestones.jury import views as jury
@@ -179,6 +180,12 @@ urlpatterns = [
     ),
     path("account/", accounts.AccountView.as_view(), name="account"),
     path("accessibility/", accessibility.StatementView.as_view(), name="accessibility"),
+    path("account/api-tokens/", api_account.ApiTokenCreateView.as_view(), name="api_token_new"),
+    path(
+        "account/api-tokens/<int:pk>/revoke/",
+        api_account.ApiTokenRevokeView.as_view(),
+        name="api_token_revoke",
+    ),
     path(
         "invitations/<uidb64>/<token>/",
         accounts.InvitationAcceptView.as_view(),

@@ -87,6 +87,21 @@ def find_feed_token(raw_token):
 
 def live_tokens():
     """Tokens that still give access: not revoked, their person active and still allowed."""
+    return (
+        FeedToken.objects.select_related("person", "cluster", "programme")
+        .filter(revoked_at__isnull=True, person__is_active=True)
+        .filter(
+            scope_still_held(
+                own=FeedScope.MINE, cluster=FeedScope.CLUSTER, programme=FeedScope.PROGRAMME
+            )
+        )
+    )
+
+
+def scope_still_held(*, own, cluster, programme):
+    """The condition on a token (a feed's, the API's) that its person still holds its scope:
+    any for their own (``own``), a member or officer of its cluster for ``cluster``, an
+    officer of its programme for ``programme``; the values are the model's scope names."""
     is_member = Membership.objects.filter(person=OuterRef("person"), cluster=OuterRef("cluster"))
     oversees_cluster = ProgrammeOfficer.objects.filter(
         person=OuterRef("person"), programme__clusters=OuterRef("cluster")
@@ -95,12 +110,8 @@ def live_tokens():
         person=OuterRef("person"), programme=OuterRef("programme")
     )
     return (
-        FeedToken.objects.select_related("person", "cluster", "programme")
-        .filter(revoked_at__isnull=True, person__is_active=True)
-        .filter(
-            Q(scope=FeedScope.MINE)
-            | Q(Exists(is_member), scope=FeedScope.CLUSTER)
-            | Q(Exists(oversees_cluster), scope=FeedScope.CLUSTER)
-            | Q(Exists(oversees_programme), scope=FeedScope.PROGRAMME)
-        )
+        Q(scope=own)
+        | Q(Exists(is_member), scope=cluster)
+        | Q(Exists(oversees_cluster), scope=cluster)
+        | Q(Exists(oversees_programme), scope=programme)
     )

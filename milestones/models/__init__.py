@@ -4,6 +4,7 @@ One module per part (``programmes``, ``milestone``, ``history``, ``feeds``, ``re
 every model is imported from here.
 """
 
+from milestones.models.api_tokens import ApiToken, ApiTokenScope
 from milestones.models.dayfinding import (
     Availability,
     DayAnswer,
@@ -81,6 +82,8 @@ __all__ = [
     "DEFAULT_LEAD_DAYS",
     "DEFAULT_MAX_FILE_MB",
     "MAX_LEAD_DAYS",
+    "ApiToken",
+    "ApiTokenScope",
     "Availability",
     "Cluster",
     "ClusterQuerySet",

@@ -114,6 +114,22 @@ def milestone_event(request, pk):
     return _calendar_headers(response)
 
 
+def save_once(form, token_model):
+    """``form.save()``: a new token and its secret; (None, None) when this form (its
+    ``form_key``) made one of ``token_model`` already."""
+    key = form.cleaned_data["form_key"]
+    already = token_model.objects.filter(form_key=key) if key else token_model.objects.none()
+    if already.exists():
+        return None, None
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError:
+        if not already.exists():
+            raise
+    return None, None
+
+
 class FeedTokenMixin(LoginRequiredMixin):
     def get_queryset(self):
         return FeedToken.objects.filter(person=self.request.user).select_related(
@@ -140,16 +156,7 @@ class SubscriptionView(FeedTokenMixin, FormView):
         return super().get_context_data(tokens=tokens, **kwargs)
 
     def form_valid(self, form):
-        key = form.cleaned_data["form_key"]
-        already = FeedToken.objects.filter(form_key=key) if key else FeedToken.objects.none()
-        token = None
-        if not already.exists():
-            try:
-                with transaction.atomic():
-                    token, raw_token = form.save()
-            except IntegrityError:
-                if not already.exists():
-                    raise
+        token, raw_token = save_once(form, FeedToken)
         if token is None:
             # The same form sent again: by a reload of the page that showed the address, by
             # Back and Forward, or by a double click. The secret is gone; say so instead of

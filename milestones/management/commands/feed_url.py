@@ -21,23 +21,30 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="", help="A name for the token (where it is used).")
 
     def handle(self, *args, email, cluster, programme, name, **options):
+        person = self.active_person(email)
+        try:
+            _token, raw_token = issue_feed_token(
+                person=person, name=name, **self.target(cluster=cluster, programme=programme)
+            )
+        except NoFeedAccess:
+            raise self.refusal(email=email, cluster=cluster, programme=programme) from None
+        url = feed_url(raw_token)
+        self.stdout.write(url)
+        self.stdout.write(webcal_url(url))
+
+    def active_person(self, email):
         try:
             person = Person.objects.get(email__iexact=email)
         except Person.DoesNotExist:
             raise CommandError(f"No person with the email address {email}.") from None
         if not person.is_active:
             raise CommandError(f"{email} is deactivated.")
-        try:
-            _token, raw_token = issue_feed_token(
-                person=person, name=name, **self.target(cluster=cluster, programme=programme)
-            )
-        except NoFeedAccess:
-            if cluster:
-                raise CommandError(f"{email} is not a member of the cluster {cluster}.") from None
-            raise CommandError(f"{email} is not a programme officer of {programme}.") from None
-        url = feed_url(raw_token)
-        self.stdout.write(url)
-        self.stdout.write(webcal_url(url))
+        return person
+
+    def refusal(self, *, email, cluster, programme):
+        if cluster:
+            return CommandError(f"{email} is not a member of the cluster {cluster}.")
+        return CommandError(f"{email} is not a programme officer of {programme}.")
 
     def target(self, *, cluster, programme):
         """The feed's scope and its cluster or programme, by the slugs given."""
