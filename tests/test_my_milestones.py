@@ -60,7 +60,7 @@ def test_my_milestones_is_the_menus_entry_and_the_cluster_page_keeps_the_rest(
         "My milestones",
         "Reminders",
         "Calendar feeds",
-        "Max",
+        "Max : Your account",
     ]
     assert [link["href"] for link in _menu_links(menu)][1:4] == [
         "/my-milestones/",
