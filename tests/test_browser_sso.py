@@ -59,10 +59,11 @@ def test_browser_sso_invited_person_reaches_dashboard(live_server, demo, open_pr
             page.url.removeprefix(live_server.url),
             page.get_by_role("heading", level=1).inner_text(),
         )
-        account_link = page.locator("a[title='Your account']").inner_text()
+        account_link = page.locator("header nav a[href='/account/']").text_content()
 
     assert landed == ("/", "What is due")
-    assert account_link == Person.objects.get(email="coordinator@saxocell.example").get_short_name()
+    name = Person.objects.get(email="coordinator@saxocell.example").get_short_name()
+    assert account_link == f"{name}: Your account"
     assert list(SocialAccount.objects.values_list("provider", "uid", "user__email")) == [
         (PROVIDER_ID, "carla-7", "coordinator@saxocell.example")
     ]
