@@ -39,6 +39,11 @@ def test_statement_in_english_for_a_visitor_not_logged_in(client, settings):
         "The application was last checked on 5 December 2026. The method is a self-assessment "
         "by the developers; no external audit has been made yet."
     )
+    assert " ".join(page.select("main ul")[1].select("li")[4].get_text().split()) == (
+        "The API's documentation for developers (/api/v1/docs/, Swagger UI, a component of its "
+        "own) has text and buttons below the contrast WCAG asks for. The same content is in the "
+        "OpenAPI document at /api/v1/schema/, which any OpenAPI viewer shows."
+    )
     feedback = page.select_one("main a[href^='mailto:barrieren']")
     assert (feedback["href"], feedback.get_text()) == (
         "mailto:barrieren@agency.example",
