@@ -66,8 +66,8 @@ def test_lockout_page_explains_in_german(client, member):
     ]
     assert (heading(locked), paragraphs[0]) == (
         "Anmeldung pausiert",
-        "Das Passwort war 5-mal hintereinander falsch. Die Anmeldung für dieses Konto von Ihrer "
-        "Adresse aus ist deshalb für 15 Minuten pausiert.",
+        "Das Passwort oder ein Code des zweiten Faktors war 5-mal hintereinander falsch. Die "
+        "Anmeldung für dieses Konto von Ihrer Adresse aus ist deshalb für 15 Minuten pausiert.",
     )
 
 
