@@ -4,6 +4,7 @@ from milestones.api import account as api_account
 from milestones.api.webhooks import views as webhooks
 from milestones.dayfinding import views as dayfinding
 from milestones.jury import views as jury
+from milestones.sso import domains as sign_in_domains
 from milestones.views import (
     accessibility,
     accounts,
@@ -180,6 +181,16 @@ urlpatterns = [
     ),
     path("account/", accounts.AccountView.as_view(), name="account"),
     path("accessibility/", accessibility.StatementView.as_view(), name="accessibility"),
+    path(
+        "programmes/<slug:slug>/sign-in-domains/",
+        sign_in_domains.SignInDomainsView.as_view(),
+        name="sign_in_domains",
+    ),
+    path(
+        "programmes/<slug:slug>/sign-in-domains/<int:pk>/remove/",
+        sign_in_domains.SignInDomainRemoveView.as_view(),
+        name="sign_in_domain_remove",
+    ),
     path("account/api-tokens/", api_account.ApiTokenCreateView.as_view(), name="api_token_new"),
     path(
         "account/api-tokens/<int:pk>/revoke/",

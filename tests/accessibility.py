@@ -126,6 +126,13 @@ PAGES = [
     Page("authenticator app set-up", "/accounts/2fa/totp/activate/", MEMBER),
     Page("sessions", "/accounts/sessions/", MEMBER),
     Page("sign-up closed", "/accounts/signup/", None),
+    Page("sign-in domains", "/programmes/clusters4future/sign-in-domains/", OFFICER),
+    Page(
+        "sign-in domains refused",
+        "/programmes/clusters4future/sign-in-domains/",
+        OFFICER,
+        "refused",
+    ),
 ]
 
 

@@ -36,6 +36,8 @@ from milestones.models import (
     Responsibility,
     ResponsibilityRole,
     Role,
+    SignInDomain,
+    SignInRole,
     SubmissionFile,
     WebhookEndpoint,
 )
@@ -270,6 +272,17 @@ EXPECTED = {
         kwargs=lambda w: {"slug": w.programme.slug, "pk": w.plan_item.pk},
     ),
     # An empty form is valid there: no reminders for any kind.
+    # Whose verified address at a provider admits them, and as what: the officers' alone.
+    "milestones:sign_in_domains": Row(
+        get="L 404 404 404 404 404 200 L",
+        post="L 404 404 404 404 404 200 L",
+        kwargs=lambda w: {"slug": w.programme.slug},
+    ),
+    "milestones:sign_in_domain_remove": Row(
+        get="L 404 404 404 404 404 405 L",
+        post="L 404 404 404 404 404 302 L",
+        kwargs=lambda w: {"slug": w.programme.slug, "pk": w.sign_in_domain.pk},
+    ),
     "milestones:reminder_schedule": Row(
         get="L 404 404 404 404 404 200 L",
         post="L 404 404 404 404 404 302 L",
@@ -464,6 +477,9 @@ class World:
             person=self.people["coordinator"], scope=FeedScope.MINE
         )
         self.unsubscribe_token = unsubscribe_token(self.people["member"])
+        self.sign_in_domain = SignInDomain.objects.create(
+            programme=programme, domain="uni.example", role=SignInRole.MEMBER, cluster=cluster
+        )
         self.api_token, _secret = issue_api_token(
             person=self.people["member"], name="Reporting", scope=ApiTokenScope.PERSON
         )
@@ -630,6 +646,8 @@ def test_csrf_protected_views_are_the_ones_with_forms():
         "milestones:reminder_preferences",
         "milestones:reminder_schedule",
         "milestones:revoke_feed_token",
+        "milestones:sign_in_domain_remove",
+        "milestones:sign_in_domains",
         "milestones:status",
         "milestones:submission_accept",
         "milestones:submission_file_remove",
