@@ -170,6 +170,7 @@ def test_programme_page_lists_clusters_while_the_plan_is_empty(
             "Download as XLSX",
             "Reminder lead times",
             "Webhooks",
+            "Sign-in domains",
         ],
         ["The plan has no items yet."],
         ["Cluster"],
