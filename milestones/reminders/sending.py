@@ -7,7 +7,6 @@ email backend over one connection, opened for the first email and closed at the 
 
 import contextlib
 import datetime
-import fcntl
 import logging
 import smtplib
 
@@ -40,16 +39,14 @@ from milestones.reminders.summary import (
     Summary,
     reminder_in_words,
 )
+from milestones.rounds import one_round_at_a_time, waiting_message
 
 logger = logging.getLogger(__name__)
 
 
 BACKOFF_LONGEST = datetime.timedelta(hours=6)
 NO_LONGER_CONCERNED = "the person is no longer responsible for it, or left its cluster"
-WAITING_FOR_ANOTHER_ROUND = (
-    "another send_reminders round is running on this SQLite database; on SQLite one runs "
-    "at a time, so this one waits for it to end"
-)
+WAITING_FOR_ANOTHER_ROUND = waiting_message("send_reminders")
 DUE_ORDER = ("next_attempt_at", "pk")
 
 
@@ -231,7 +228,7 @@ def _send_next(*, now, mail, summary, parts):
     On PostgreSQL all three happen in one transaction, whose row locks make other workers
     skip these rows while the email is under way. On SQLite a transaction holds the
     database's one write lock, which every edit in the web UI would wait for as long as the
-    mail server takes; rounds there run one at a time (``_one_round_at_a_time``), so nobody
+    mail server takes; rounds there run one at a time (``rounds.one_round_at_a_time``), so nobody
     else can claim the rows, and the email goes out between a transaction that claims and
     one that records. Either way a crash after the sending repeats that one email at most.
 
@@ -257,22 +254,6 @@ def _send_next(*, now, mail, summary, parts):
         return True
     logger.warning("reminder to %s not sent: %s", to_send[0].person.email, failure[0])
     return not failure[1]
-
-
-@contextlib.contextmanager
-def _one_round_at_a_time():
-    """On a SQLite file, hold a lock beside it for the round: a second process waits here
-    for the first to end, and says so. PostgreSQL rounds run side by side (SKIP LOCKED)."""
-    if connection.vendor != "sqlite" or connection.is_in_memory_db():
-        yield
-        return
-    with open(f"{connection.settings_dict['NAME']}.send_reminders.lock", "a") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            logger.warning(WAITING_FOR_ANOTHER_ROUND)
-            fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
 
 
 def _dry_run(*, now, summary):
@@ -313,7 +294,7 @@ def send_due_reminders(*, now, dry_run=False, summary=None):
     if dry_run:
         _dry_run(now=now, summary=summary)
         return summary
-    with _one_round_at_a_time():
+    with one_round_at_a_time("send_reminders", logger=logger):
         plan_due_reminders(now=now, summary=summary)
         mail = get_connection(fail_silently=False)
         parts = MessageParts()

@@ -11,9 +11,7 @@ fails for WEBHOOK_DISABLE_AFTER is switched off and its owners are emailed; its 
 wait, pending, until it is switched on again.
 """
 
-import contextlib
 import datetime
-import fcntl
 import logging
 from dataclasses import dataclass
 
@@ -34,16 +32,14 @@ from milestones.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from milestones.rounds import one_round_at_a_time, waiting_message
 
 logger = logging.getLogger(__name__)
 
 BACKOFF_LONGEST = datetime.timedelta(hours=1)
 # Enough of an answer's body to say what went wrong; the rest is not read.
 ANSWER_KEPT = 500
-WAITING_FOR_ANOTHER_ROUND = (
-    "another deliver_webhooks round is running on this SQLite database; on SQLite one runs "
-    "at a time, so this one waits for it to end"
-)
+WAITING_FOR_ANOTHER_ROUND = waiting_message("deliver_webhooks")
 
 
 def backoff(attempts):
@@ -220,22 +216,6 @@ def _deliver_next(*, now, connections, summary, skipping):
     return True
 
 
-@contextlib.contextmanager
-def _one_round_at_a_time():
-    """On a SQLite file, hold a lock beside it for the round: a second process waits here
-    for the first to end, and says so. PostgreSQL rounds run side by side (SKIP LOCKED)."""
-    if connection.vendor != "sqlite" or connection.is_in_memory_db():
-        yield
-        return
-    with open(f"{connection.settings_dict['NAME']}.deliver_webhooks.lock", "a") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            logger.warning(WAITING_FOR_ANOTHER_ROUND)
-            fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
-
-
 def deliver_due_webhooks(*, now, summary=None):
     """Send every pending delivery that is due at ``now``; returns a Summary of the round
     (counted into ``summary`` when given)."""
@@ -243,7 +223,7 @@ def deliver_due_webhooks(*, now, summary=None):
     connections = Connections()
     skipping = set()
     try:
-        with _one_round_at_a_time():
+        with one_round_at_a_time("deliver_webhooks", logger=logger):
             while _deliver_next(
                 now=now, connections=connections, summary=summary, skipping=skipping
             ):
