@@ -229,9 +229,13 @@ def test_keyboard_member_uploads_and_submits_a_draft(live_server, objects, tmp_p
 
     with time_machine.travel(TODAY, tick=False), chromium() as browser:
         page = browser.new_page(locale="en-GB")
+        # Playwright intercepts chromium's file dialog once something listens for it, and turns
+        # that on asynchronously: a listener from the start keeps the Space below from racing it.
+        page.on("filechooser", lambda chooser: None)
         log_in_by_keyboard(page, live_server.url, MEMBER)
         page.goto(f"{live_server.url}/milestones/{strategy.pk}/")
         _, unseen = tab_to(page, "Files")
+        assert page.evaluate("document.activeElement.type") == "file"
         with page.expect_file_chooser() as chooser:
             page.keyboard.press("Space")
         chooser.value.set_files(report)
