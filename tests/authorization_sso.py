@@ -77,6 +77,12 @@ SSO_ROWS = {
         "404 404 404 404 404 404 404 404",
         PROVIDER,
     ),
+    # The same callback, with the ID token's signature checked (milestones.sso.oidc).
+    "openid_connect_signed_callback": (
+        "404 404 404 404 404 404 404 404",
+        "404 404 404 404 404 404 404 404",
+        PROVIDER,
+    ),
     "socialaccount_connections": (
         "L 200 200 200 200 200 200 L",
         "L 200 200 200 200 200 200 L",
@@ -123,6 +129,7 @@ SSO_CSRF_PROTECTED = [
     "mfa_remove_webauthn",
     "openid_connect_callback",
     "openid_connect_login",
+    "openid_connect_signed_callback",
     "session_end",
     "sessions_end_others",
     "socialaccount_connections",

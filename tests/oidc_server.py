@@ -6,15 +6,21 @@ client. Where node or the package is missing the tests that need it are skipped 
 reason, except under CI=true (.ci/run), where that is a failure.
 """
 
+import contextlib
+import http.server
 import json
 import os
 import shutil
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import jwt
 import pytest
+import requests
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 FOLDER = Path(__file__).parent / "oidc_provider"
 START_SECONDS = 30
@@ -79,3 +85,49 @@ def stop(provider):
     provider.process.terminate()
     provider.process.wait(10)
     provider.process.stdout.close()
+
+
+@contextlib.contextmanager
+def token_endpoint_signing_with_another_key(provider):
+    """A token endpoint on loopback in front of the provider's that hands out the provider's
+    answer with the ID token signed again by a key of its own (same claims, same key id), as a
+    proxy in the middle could; its URL. The tracker must refuse that token."""
+    discovery = requests.get(f"{provider.issuer}/.well-known/openid-configuration", timeout=10)
+    token_endpoint = discovery.json()["token_endpoint"]
+    other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+    class Resigning(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            headers = {
+                name: self.headers[name]
+                for name in ("Content-Type", "Authorization")
+                if self.headers[name]
+            }
+            answer = requests.post(token_endpoint, data=body, headers=headers, timeout=10).json()
+            original = answer["id_token"]
+            answer["id_token"] = jwt.encode(
+                jwt.decode(original, options={"verify_signature": False}),
+                other_key,
+                algorithm="RS256",
+                headers={"kid": jwt.get_unverified_header(original)["kid"]},
+            )
+            reply = json.dumps(answer).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Resigning)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/token"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)

@@ -1,6 +1,6 @@
 """The OpenID Connect exchange against a real provider (oidc-provider on loopback): what an
 attacker or a broken provider could send is refused (a wrong state, a code used twice, an
-expired ID token), and an account whose address changed at the
+expired ID token, one signed by another key), and an account whose address changed at the
 provider is found by the provider's subject. The tracker is driven by Django's test client,
 the provider's log-in and consent pages by requests."""
 
@@ -13,6 +13,7 @@ import time_machine
 from allauth.mfa.totp.internal.auth import TOTP
 from allauth.socialaccount.models import SocialAccount
 from bs4 import BeautifulSoup
+from django.conf import settings
 
 from milestones.models import Person
 from tests import oidc_server
@@ -124,6 +125,20 @@ def test_protocol_expired_id_token_refused(client, member, open_provider):
 
     assert error_heading(response) == ["Third-Party Login Failure"]
     assert "_auth_user_id" not in client.session
+
+
+def test_protocol_id_token_signed_by_another_key_refused(client, member, open_provider):
+    provider = open_provider({"max-1": {"email": member.email, "email_verified": True}})
+    callback = authorise(client, "max-1")
+    app = settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"][0]
+
+    with oidc_server.token_endpoint_signing_with_another_key(provider) as token_endpoint:
+        app["settings"]["openid_configuration_overrides"] = {"token_endpoint": token_endpoint}
+        response = client.get(callback)
+
+    assert error_heading(response) == ["Third-Party Login Failure"]
+    assert "_auth_user_id" not in client.session
+    assert SocialAccount.objects.count() == 0
 
 
 def test_protocol_changed_address_found_by_subject(client, member, open_provider):

@@ -8,6 +8,7 @@ from allauth.urls import build_provider_urlpatterns
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from milestones.sso import oidc
 from milestones.sso.views import LoginView, PasswordChangeView, SessionEndView, SessionListView
 
 urlpatterns = [
@@ -24,5 +25,11 @@ urlpatterns = [
     path("sessions/", SessionListView.as_view(), name="usersessions_list"),
     path("sessions/end-others/", SessionEndView.as_view(), name="sessions_end_others"),
     path("sessions/<int:pk>/end/", SessionEndView.as_view(), name="session_end"),
+    # Before allauth's own: the same callback, with the ID token's signature checked.
+    path(
+        "oidc/<str:provider_id>/login/callback/",
+        oidc.callback,
+        name="openid_connect_signed_callback",
+    ),
     *build_provider_urlpatterns(),
 ]
