@@ -18,7 +18,7 @@ from milestones.models import (
     SubmissionFile,
 )
 
-# The forms of a date as the README's table names them; a month is a window.
+# The forms of a date as docs/guide.md's table names them; a month is a window.
 DATE_FORMS = ["day", "day-with-time", "deadline", "span", "window"]
 TIME_FORMAT = "%H:%M"
 

@@ -12,7 +12,7 @@ def _iso(value):
 
 def milestone_data(milestone):
     """A milestone as the REST API shows it: its date in the form it has (the fields of the
-    README's table), its status, and where it is. Reads the milestone's cluster and
+    table in docs/guide.md), its status, and where it is. Reads the milestone's cluster and
     programme (select them with it when there are many)."""
     cluster = milestone.cluster
     return {
