@@ -214,6 +214,20 @@ def format_day_and_time(day, time=None):
     }
 
 
+def format_earlier_day_and_time(day, time, *, later):
+    """An earlier day (and time) beside a ``later`` day, without the year they share:
+    "2 April" beside 14 May 2024, "20 December 2023, 12:00" beside 10 January 2024."""
+    if day.year != later.year:
+        return format_day_and_time(day, time)
+    short = format_date(day, DAY_MONTH_FORMATS[_language()])
+    if time is None:
+        return short
+    return pgettext("day with a time", "%(day)s, %(time)s") % {
+        "day": short,
+        "time": format_time(time),
+    }
+
+
 def format_time(moment):
     return formats.time_format(moment, "H:i")
 
