@@ -204,14 +204,18 @@ def format_day(day):
     return format_date(day, DAY_FORMATS[_language()])
 
 
-def format_day_and_time(day, time=None):
-    """A day with an optional time in words: "16 April 2024, 12:00"."""
+def _with_time(day_text, time):
     if time is None:
-        return format_day(day)
+        return day_text
     return pgettext("day with a time", "%(day)s, %(time)s") % {
-        "day": format_day(day),
+        "day": day_text,
         "time": format_time(time),
     }
+
+
+def format_day_and_time(day, time=None):
+    """A day with an optional time in words: "16 April 2024, 12:00"."""
+    return _with_time(format_day(day), time)
 
 
 def format_earlier_day_and_time(day, time, *, later):
@@ -219,13 +223,7 @@ def format_earlier_day_and_time(day, time, *, later):
     "2 April" beside 14 May 2024, "20 December 2023, 12:00" beside 10 January 2024."""
     if day.year != later.year:
         return format_day_and_time(day, time)
-    short = format_date(day, DAY_MONTH_FORMATS[_language()])
-    if time is None:
-        return short
-    return pgettext("day with a time", "%(day)s, %(time)s") % {
-        "day": short,
-        "time": format_time(time),
-    }
+    return _with_time(format_date(day, DAY_MONTH_FORMATS[_language()]), time)
 
 
 def format_time(moment):
