@@ -444,6 +444,12 @@ WEBHOOK_RETRY_AFTER = env.int("WEBHOOK_RETRY_AFTER", default=30)
 WEBHOOK_DISABLE_AFTER = datetime.timedelta(days=env.int("WEBHOOK_DISABLE_AFTER_DAYS", default=3))
 WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
 WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=DEBUG)
+# Days a delivered webhook stays in the ledger before a worker's round deletes it.
+WEBHOOK_DELIVERIES_KEEP_DAYS = env.int("WEBHOOK_DELIVERIES_KEEP_DAYS", default=90)
+if WEBHOOK_DELIVERIES_KEEP_DAYS < 1:
+    raise ImproperlyConfigured(
+        "WEBHOOK_DELIVERIES_KEEP_DAYS must be a whole number of days, 1 or more."
+    )
 
 # `make run` shows the app's own error pages (404, 403, 500), as people will see them, instead
 # of Django's debug pages, which list the URL patterns and settings: DEBUG_PAGES=False turns

@@ -204,14 +204,26 @@ def format_day(day):
     return format_date(day, DAY_FORMATS[_language()])
 
 
-def format_day_and_time(day, time=None):
-    """A day with an optional time in words: "16 April 2024, 12:00"."""
+def _with_time(day_text, time):
     if time is None:
-        return format_day(day)
+        return day_text
     return pgettext("day with a time", "%(day)s, %(time)s") % {
-        "day": format_day(day),
+        "day": day_text,
         "time": format_time(time),
     }
+
+
+def format_day_and_time(day, time=None):
+    """A day with an optional time in words: "16 April 2024, 12:00"."""
+    return _with_time(format_day(day), time)
+
+
+def format_earlier_day_and_time(day, time, *, later):
+    """An earlier day (and time) beside a ``later`` day, without the year they share:
+    "2 April" beside 14 May 2024, "20 December 2023, 12:00" beside 10 January 2024."""
+    if day.year != later.year:
+        return format_day_and_time(day, time)
+    return _with_time(format_date(day, DAY_MONTH_FORMATS[_language()]), time)
 
 
 def format_time(moment):

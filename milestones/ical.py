@@ -85,9 +85,23 @@ def event_summary(milestone, when, *, with_cluster):
     return clean_text(summary)
 
 
-def event_description(milestone, when, lead_name):
+def extension_line(extension):
+    """An extension as the event says it: "Extended to 14 May 2024 (was 2 April): reason"."""
+    return _("Extended to %(when)s (was %(before)s): %(reason)s") % {
+        "when": dates.format_day_and_time(extension.due_on, extension.due_at),
+        "before": dates.format_earlier_day_and_time(
+            extension.previous_due_on, extension.previous_due_at, later=extension.due_on
+        ),
+        "reason": extension.reason,
+    }
+
+
+def event_description(milestone, when, lead_name, extensions=()):
+    """The event's text: its date in words, each extension granted with its reason (every
+    calendar of a milestone is its cluster's people's or its officers'), status, lead, link."""
     lines = [
         _("When: %(when)s") % {"when": dates.describe(when)},
+        *(extension_line(extension) for extension in extensions),
         _("Status: %(status)s") % {"status": _label(Status, milestone.status)},
         _("Lead: %(name)s") % {"name": lead_name if lead_name is not None else _("nobody yet")},
         milestone_url(milestone),
@@ -120,15 +134,18 @@ def _status(milestone, when):
     return "TENTATIVE" if when.form == dates.Form.WINDOW else "CONFIRMED"
 
 
-def build_event(milestone, *, with_cluster, lead_name=UNKNOWN):
+def build_event(milestone, *, with_cluster, lead_name=UNKNOWN, extensions=UNKNOWN):
     """One milestone as an icalendar VEVENT, in the active language.
 
-    Expects ``cluster__programme`` selected, and ``responsibilities__person`` prefetched unless
-    the lead's name (None: no lead) is given.
+    Expects ``cluster__programme`` selected, ``responsibilities__person`` prefetched unless
+    the lead's name (None: no lead) is given, and ``extensions`` prefetched unless given
+    (oldest first).
     """
     if lead_name is UNKNOWN:
         lead = milestone.lead
         lead_name = lead.name if lead else None
+    if extensions is UNKNOWN:
+        extensions = milestone.extensions.all()
     when = milestone.when
     starts, ends = _dates(milestone, when)
     # The last change, not "now": the same data must give the same bytes (ETag). Event(),
@@ -148,7 +165,7 @@ def build_event(milestone, *, with_cluster, lead_name=UNKNOWN):
     # Windows and deadlines do not block anyone's time.
     is_free = when.form == dates.Form.WINDOW or when.is_deadline
     event.add("transp", "TRANSPARENT" if is_free else "OPAQUE")
-    event.add("description", event_description(milestone, when, lead_name))
+    event.add("description", event_description(milestone, when, lead_name, extensions))
     if milestone.location:
         event.add("location", clean_text(milestone.location))
     event.add("categories", [clean_text(_label(Kind, milestone.kind))])
@@ -197,10 +214,13 @@ def join_calendar(calendar, event_texts):
     return b"".join((Contentlines(head).to_ical(), *event_texts, Contentlines([end]).to_ical()))
 
 
-def build_event_file(*, milestone, language, lead_name=UNKNOWN):
+def build_event_file(*, milestone, language, lead_name=UNKNOWN, extensions=UNKNOWN):
     """A single milestone as an .ics file to import (page download, e-mail attachment)."""
     with translation.override(language):
         calendar = new_calendar()
         # The file stands alone in someone's calendar, so it names its cluster.
-        calendar.add_component(build_event(milestone, with_cluster=True, lead_name=lead_name))
+        event = build_event(
+            milestone, with_cluster=True, lead_name=lead_name, extensions=extensions
+        )
+        calendar.add_component(event)
         return calendar.to_ical()

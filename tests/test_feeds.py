@@ -282,8 +282,8 @@ def test_feed_query_count_does_not_grow_with_events(
     )
 
     # token with its access, milestones with their cached texts, the milestones to render,
-    # storing the texts just rendered, recording the fetch
-    with django_assert_num_queries(5):
+    # their extensions, storing the texts just rendered, recording the fetch
+    with django_assert_num_queries(6):
         response = client.get(feed_path(raw_token))
 
     assert len(summaries(response)) == count
@@ -549,8 +549,8 @@ def test_milestone_event_download_query_count_is_fixed(
     milestone = make_milestone(lead=member, contributors=[coordinator])
     client.force_login(member)
 
-    # session, person, milestone, its people
-    with django_assert_num_queries(4):
+    # session, person, milestone, its people, its extensions
+    with django_assert_num_queries(5):
         response = client.get(reverse("milestones:milestone_event", args=[milestone.pk]))
 
     assert response.status_code == 200

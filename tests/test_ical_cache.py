@@ -240,7 +240,7 @@ def test_feed_warm_query_count_is_three(client, events, programme_feed, django_a
     assert response.status_code == 200
 
 
-def test_feed_with_one_changed_milestone_is_five_queries(
+def test_feed_with_one_changed_milestone_is_six_queries(
     client, frozen, events, programme_feed, django_assert_num_queries
 ):
     _token, raw_token = programme_feed
@@ -251,8 +251,8 @@ def test_feed_with_one_changed_milestone_is_five_queries(
     events["jury"].save()
 
     # token with its access, milestones with their cached texts, the one milestone to
-    # render, storing its text, recording the fetch
-    with django_assert_num_queries(5):
+    # render, its extensions, storing its text, recording the fetch
+    with django_assert_num_queries(6):
         response = fetch(client, raw_token)
 
     assert changed(before, versions()) == {events["jury"].pk}

@@ -104,6 +104,16 @@ def test_production_refuses_to_believe_every_address_behind_a_proxy():
     )
 
 
+def test_settings_refuse_to_keep_delivered_webhooks_for_no_days():
+    result = run_manage("check", env={"WEBHOOK_DELIVERIES_KEEP_DAYS": "0"})
+
+    assert (result.returncode, result.stderr.strip().splitlines()[-1]) == (
+        1,
+        "django.core.exceptions.ImproperlyConfigured: WEBHOOK_DELIVERIES_KEEP_DAYS must be a "
+        "whole number of days, 1 or more.",
+    )
+
+
 def test_docker_compose_publishes_ports_on_the_host_itself_only():
     text = (ROOT / "docker-compose.yml").read_text()
 

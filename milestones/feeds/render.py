@@ -24,7 +24,8 @@ from milestones.models.milestone import Milestone
 
 # What an event's text depends on, besides the language and whether its title names the
 # cluster: the milestone's own fields, its cluster's name, its programme's time zone and its
-# lead's name.
+# lead's name. (Its extensions too: one is granted only with a new date, which moves
+# updated_at.)
 EVENT_FIELDS = (
     "pk",
     "kind",
@@ -93,7 +94,11 @@ def _render_events(stale, *, language, with_cluster):
     ``stale``: the milestone's row, by its key. Only these are loaded as milestones: building
     a model instance for each unchanged event of a feed was most of the time of a warm one.
     """
-    milestones = Milestone.objects.select_related("cluster__programme").in_bulk(list(stale))
+    milestones = (
+        Milestone.objects.select_related("cluster__programme")
+        .prefetch_related("extensions")
+        .in_bulk(list(stale))
+    )
     rendered = {}
     with translation.override(language):
         for pk, milestone in milestones.items():
@@ -134,9 +139,9 @@ def _event_texts(rows, *, language, with_cluster):
 def build_feed(*, token, now):
     """The feed's body as bytes, its fingerprint, and the events rendered afresh.
 
-    One query for the events with their cached text, and one for the milestones whose text
-    must be rendered (cold, or changed since). The caller stores the fresh ones with
-    ``store_rendered``.
+    One query for the events with their cached text, and two for the milestones whose text
+    must be rendered (cold, or changed since) and their extensions. The caller stores the
+    fresh ones with ``store_rendered``.
     """
     # A personal feed names clusters only when it spans several: fetch both texts then.
     if token.scope == FeedScope.MINE:

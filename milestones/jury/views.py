@@ -279,7 +279,8 @@ class RunningOrderCalendarView(JuryMixin):
             .prefetch_related(
                 Prefetch(
                     "responsibilities", queryset=Responsibility.objects.select_related("person")
-                )
+                ),
+                "extensions",
             )
             .order_by("starts_on", "starts_at", "pk")
         )

@@ -70,12 +70,14 @@ def is_server_outage(error):
 
 
 def _with_what_emails_need(reminders):
-    """The rows with their milestone, its cluster, programme and people responsible (the
-    attachment names its lead), and their person."""
+    """The rows with their milestone, its cluster, programme, people responsible and
+    extensions (the attachment names its lead and says why it was extended), and their
+    person."""
     return reminders.select_related("milestone__cluster__programme", "person").prefetch_related(
         Prefetch(
             "milestone__responsibilities", queryset=Responsibility.objects.select_related("person")
-        )
+        ),
+        "milestone__extensions",
     )
 
 

@@ -102,7 +102,8 @@ def milestone_event(request, pk):
         Milestone.objects.visible_to(request.user)
         .select_related("cluster__programme")
         .prefetch_related(
-            Prefetch("responsibilities", queryset=Responsibility.objects.select_related("person"))
+            Prefetch("responsibilities", queryset=Responsibility.objects.select_related("person")),
+            "extensions",
         ),
         pk=pk,
     )

@@ -8,7 +8,8 @@ SQLite one round runs at a time and the request goes out between the claim and t
 
 Any answer but 2xx, and a time-out, is tried again later (doubling pauses). An endpoint that
 fails for WEBHOOK_DISABLE_AFTER is switched off and its owners are emailed; its deliveries
-wait, pending, until it is switched on again.
+wait, pending, until it is switched on again. Each round ends by deleting the deliveries
+delivered longer ago than WEBHOOK_DELIVERIES_KEEP_DAYS (``milestones.api.webhooks.pruning``).
 """
 
 import datetime
@@ -25,6 +26,7 @@ from django.utils import translation
 from standardwebhooks import Webhook
 
 from milestones.api.webhooks.addresses import AddressRefused, resolve
+from milestones.api.webhooks.pruning import prune_delivered_webhooks
 from milestones.models import (
     DeliveryState,
     Person,
@@ -217,8 +219,9 @@ def _deliver_next(*, now, connections, summary, skipping):
 
 
 def deliver_due_webhooks(*, now, summary=None):
-    """Send every pending delivery that is due at ``now``; returns a Summary of the round
-    (counted into ``summary`` when given)."""
+    """Send every pending delivery that is due at ``now``, then delete those delivered longer
+    ago than they are kept; returns a Summary of the round (counted into ``summary`` when
+    given)."""
     summary = summary or Summary()
     connections = Connections()
     skipping = set()
@@ -228,6 +231,7 @@ def deliver_due_webhooks(*, now, summary=None):
                 now=now, connections=connections, summary=summary, skipping=skipping
             ):
                 pass
+            prune_delivered_webhooks(now=now)
     finally:
         connections.close()
     return summary
