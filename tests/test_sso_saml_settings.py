@@ -4,6 +4,7 @@ the SP metadata the IdP is given, and an IdP whose metadata cannot be read."""
 
 import logging
 import socket
+from urllib.parse import parse_qs, urlsplit
 
 import environ
 import pytest
@@ -258,3 +259,19 @@ def test_saml_idp_metadata_unreachable_gets_a_page(client, db, saml_provider):
     response = client.post("/accounts/saml/uni/login/", headers={"host": "tracker.example"})
 
     assert (response.status_code, texts(response, "h1")) == (502, ["Sign-in service unavailable"])
+
+
+def test_saml_request_signed_with_the_sp_key(client, db, saml_provider, tmp_path):
+    sp = saml_server.key_pair(tmp_path, "sp")
+    saml_provider(SSO_UNI_SP_CERTIFICATE=str(sp.cert_file), SSO_UNI_SP_KEY=str(sp.key_file))
+
+    response = client.post("/accounts/saml/uni/login/", headers={"host": "tracker.example"})
+    metadata = client.get("/accounts/saml/uni/metadata/", headers={"host": "tracker.example"})
+
+    query = parse_qs(urlsplit(response["Location"]).query)
+    assert (sorted(query), query["SigAlg"]) == (
+        ["SAMLRequest", "SigAlg", "Signature"],
+        ["http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"],
+    )
+    published = BeautifulSoup(metadata.content, "xml").find("X509Certificate").text
+    assert published == "".join(sp.cert_file.read_text().splitlines()[1:-1])
