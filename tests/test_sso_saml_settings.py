@@ -3,7 +3,11 @@ Connect ones: what a provider needs, those left out and why, their buttons on th
 the SP metadata the IdP is given, and an IdP whose metadata cannot be read."""
 
 import logging
+import os
 import socket
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import environ
@@ -275,3 +279,20 @@ def test_saml_request_signed_with_the_sp_key(client, db, saml_provider, tmp_path
     )
     published = BeautifulSoup(metadata.content, "xml").find("X509Certificate").text
     assert published == "".join(sp.cert_file.read_text().splitlines()[1:-1])
+
+
+def test_saml_provider_misconfigured_app_still_starts_and_logs_why():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "SSO_PROVIDERS": "uni", "SSO_UNI_PROTOCOL": "saml"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0
+    assert [line.split(" ", 2)[2] for line in result.stderr.splitlines()] == [
+        "ERROR milestones.sso.providers SSO provider 'uni' left out: SSO_UNI_ENTITY_ID not set; "
+        "its button is hidden."
+    ]
