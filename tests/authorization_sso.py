@@ -135,8 +135,8 @@ SSO_ROWS = {
     "session_end": ("L 405 405 405 405 405 405 L", "L 404 404 404 404 404 404 L", NO_SUCH_OBJECT),
 }
 
-# SAML's identity provider posts to these from its own site, where no CSRF token can come
-# from: python3-saml checks the signature of what it posts, and the sign-in's one-time state.
+# SAML's identity provider sends the browser to these from its own site, with no CSRF token
+# to send: python3-saml checks the signature of what it sends, and the sign-in's one-time state.
 SSO_CSRF_EXEMPT = ["saml_acs", "saml_sls"]
 
 # Those of them that take a POST with the session (the coordinator's POST is neither 405 nor
