@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from milestones.sso.providers import provider_origins, read_providers
+from milestones.sso.saml import read_saml_providers, saml_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "allauth.mfa",
     "allauth.usersessions",
     "rest_framework",
@@ -167,6 +169,8 @@ LOGOUT_REDIRECT_URL = "login"
 # provider's sign-in reaches a person who exists with that verified email address, or one the
 # programme admits by email domain (milestones.sso.admission).
 SSO_APPS, SSO_PROBLEMS = read_providers(env, debug=DEBUG)
+SSO_SAML_APPS, SSO_SAML_PROBLEMS = read_saml_providers(env, debug=DEBUG)
+SSO_PROBLEMS += SSO_SAML_PROBLEMS
 PASSWORD_LOGIN = env.bool("PASSWORD_LOGIN", default=True)
 # Who must have a second factor before anything else: "none", "officers" or "everyone".
 MFA_REQUIRED_FOR = env.str("MFA_REQUIRED_FOR", default="none")
@@ -180,7 +184,10 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
-SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": SSO_APPS}}
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": SSO_APPS},
+    "saml": {"APPS": SSO_SAML_APPS},
+}
 # The provider's answer is awaited this many seconds, then a page says it did not answer.
 SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SSO_TIMEOUT", default=10)
 SOCIALACCOUNT_STORE_TOKENS = False
@@ -344,7 +351,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [NONE],
         # The log-in page's provider buttons lead, through redirects, to the providers.
-        "form-action": [SELF, *provider_origins(SSO_APPS)],
+        "form-action": [SELF, *provider_origins(SSO_APPS), *saml_origins(SSO_SAML_APPS)],
         "frame-ancestors": [NONE],
     },
 }

@@ -3,8 +3,9 @@ under /accounts/ and the tracker's own sessions pages): per role, in that file's
 what a GET and a POST with the CSRF token answer; "L" is the redirect to the log-in page.
 
 Its people log in with force_login and have no password, so the pages that confirm a password
-again answer 403, and those about a second factor they do not have answer 404. The provider
-"uni" is not configured: its pages answer 404."""
+again answer 403, and those about a second factor they do not have answer 404. The providers
+"uni" (OpenID Connect) and "uni" (SAML) are not configured: their pages answer 404, except
+SAML's assertion consumer, which only keeps what was posted and sends on to its second step."""
 
 
 def NO_SUCH_OBJECT(world):
@@ -13,6 +14,10 @@ def NO_SUCH_OBJECT(world):
 
 def PROVIDER(world):
     return {"provider_id": "uni"}
+
+
+def ORGANIZATION(world):
+    return {"organization_slug": "uni"}
 
 
 #                              anon  other member lead coord f-off officer deact
@@ -83,6 +88,33 @@ SSO_ROWS = {
         "404 404 404 404 404 404 404 404",
         PROVIDER,
     ),
+    # The IdP posts here from its own site, so without a CSRF token (python3-saml checks the
+    # response's signature instead), in the step that follows.
+    "saml_acs": (
+        "302 302 302 302 302 302 302 302",
+        "302 302 302 302 302 302 302 302",
+        ORGANIZATION,
+    ),
+    "saml_finish_acs": (
+        "404 404 404 404 404 404 404 404",
+        "404 404 404 404 404 404 404 404",
+        ORGANIZATION,
+    ),
+    "saml_sls": (
+        "404 404 404 404 404 404 404 404",
+        "404 404 404 404 404 404 404 404",
+        ORGANIZATION,
+    ),
+    "saml_metadata": (
+        "404 404 404 404 404 404 404 404",
+        "404 404 404 404 404 404 404 404",
+        ORGANIZATION,
+    ),
+    "saml_login": (
+        "404 404 404 404 404 404 404 404",
+        "404 404 404 404 404 404 404 404",
+        ORGANIZATION,
+    ),
     "socialaccount_connections": (
         "L 200 200 200 200 200 200 L",
         "L 200 200 200 200 200 200 L",
@@ -109,6 +141,10 @@ SSO_ROWS = {
     "session_end": ("L 405 405 405 405 405 405 L", "L 404 404 404 404 404 404 L", NO_SUCH_OBJECT),
 }
 
+# SAML's identity provider sends the browser to these from its own site, with no CSRF token
+# to send: python3-saml checks the signature of what it sends, and the sign-in's one-time state.
+SSO_CSRF_EXEMPT = ["saml_acs", "saml_sls"]
+
 # Those of them that take a POST with the session (the coordinator's POST is neither 405 nor
 # the log-in redirect): each must refuse one without the CSRF token.
 SSO_CSRF_PROTECTED = [
@@ -130,6 +166,9 @@ SSO_CSRF_PROTECTED = [
     "openid_connect_callback",
     "openid_connect_login",
     "openid_connect_signed_callback",
+    "saml_finish_acs",
+    "saml_login",
+    "saml_metadata",
     "session_end",
     "sessions_end_others",
     "socialaccount_connections",

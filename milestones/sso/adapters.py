@@ -9,12 +9,14 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base import AuthProcess
+from allauth.socialaccount.providers.saml.provider import SAMLProvider
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django.shortcuts import render
 
 from milestones.sso.admission import Refused, person_for_sign_in
 from milestones.sso.middleware import note_session_use
+from milestones.sso.saml import saml_claims
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +25,10 @@ SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def provider_claims(sociallogin):
-    """The claims of the user info, or of the ID token where there was no user info."""
+    """The claims of the user info, or of the ID token where there was no user info; for
+    SAML, those read from the assertion."""
+    if sociallogin.provider.id == SAMLProvider.id:
+        return saml_claims(sociallogin)
     data = sociallogin.account.extra_data
     return data.get("userinfo") or data.get("id_token") or data
 
@@ -67,6 +72,13 @@ class AccountAdapter(DefaultAccountAdapter):
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin):
         return False
+
+    def populate_user(self, request, sociallogin, data):
+        # The person's name, should admission make them (SAML sends given name and surname).
+        user = super().populate_user(request, sociallogin, data)
+        parts = (data.get("first_name"), data.get("last_name"))
+        user.name = data.get("name") or " ".join(part for part in parts if part)
+        return user
 
     def pre_social_login(self, request, sociallogin):
         """A first sign-in through a provider is linked to the person with that verified

@@ -2,6 +2,7 @@
 session's last use, for the list of sessions."""
 
 import logging
+from urllib.error import URLError
 
 import requests
 from allauth.mfa.models import Authenticator
@@ -99,8 +100,11 @@ class ProviderUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, requests.RequestException):
+        # A SAML IdP's metadata is read with urllib (python3-saml), the rest with requests.
+        if not isinstance(exception, requests.RequestException | URLError | TimeoutError):
             return None
         logger.warning("Sign-in provider unavailable at %s: %s", request.path, exception)
-        slow = isinstance(exception, requests.Timeout)
+        slow = isinstance(exception, requests.Timeout | TimeoutError) or isinstance(
+            getattr(exception, "reason", None), TimeoutError
+        )
         return render(request, "sso/unavailable.html", {"slow": slow}, status=504 if slow else 502)

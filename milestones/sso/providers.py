@@ -1,6 +1,7 @@
 """Single sign-on providers (OpenID Connect) read from the environment.
 
-``SSO_PROVIDERS=agency,tu-dresden`` names them; each one then needs ``SSO_<NAME>_ISSUER``,
+``SSO_PROVIDERS=agency,tu-dresden`` names them (SAML ones too, with
+``SSO_<NAME>_PROTOCOL=saml``: milestones.sso.saml); each one then needs ``SSO_<NAME>_ISSUER``,
 ``SSO_<NAME>_CLIENT_ID`` and ``SSO_<NAME>_SECRET`` (``<NAME>`` in capitals, ``-`` as ``_``),
 and may have ``SSO_<NAME>_LABEL`` for its button. A provider with something missing or wrong
 is left out, so that the app still starts without its button, and the reason is logged.
@@ -17,8 +18,15 @@ logger = logging.getLogger(__name__)
 PROVIDER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
 
-def _variable(provider_id, field):
+PROTOCOLS = ("oidc", "saml")
+
+
+def variable(provider_id, field):
     return f"SSO_{provider_id.upper().replace('-', '_')}_{field}"
+
+
+def protocol(env, provider_id):
+    return env.str(variable(provider_id, "PROTOCOL"), default="oidc").strip().lower()
 
 
 def read_providers(env, *, debug):
@@ -32,12 +40,20 @@ def read_providers(env, *, debug):
                 "and '-', at most 40 characters"
             )
             continue
+        if protocol(env, provider_id) not in PROTOCOLS:
+            problems.append(
+                f"SSO provider {provider_id!r} left out: {variable(provider_id, 'PROTOCOL')} "
+                f"must be oidc or saml, not {protocol(env, provider_id)!r}"
+            )
+            continue
+        if protocol(env, provider_id) == "saml":
+            continue
         values = {
-            field: env.str(_variable(provider_id, field), default="").strip()
+            field: env.str(variable(provider_id, field), default="").strip()
             for field in ("ISSUER", "CLIENT_ID", "SECRET", "LABEL")
         }
         missing = [
-            _variable(provider_id, field)
+            variable(provider_id, field)
             for field in ("ISSUER", "CLIENT_ID", "SECRET")
             if not values[field]
         ]
@@ -49,7 +65,7 @@ def read_providers(env, *, debug):
         schemes = ("https", "http") if debug else ("https",)
         if issuer.scheme not in schemes or not issuer.netloc:
             problems.append(
-                f"SSO provider {provider_id!r} left out: {_variable(provider_id, 'ISSUER')} "
+                f"SSO provider {provider_id!r} left out: {variable(provider_id, 'ISSUER')} "
                 f"must be an {' or '.join(schemes)} URL, not {values['ISSUER']!r}"
             )
             continue

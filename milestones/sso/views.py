@@ -43,13 +43,19 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         query = f"?{urlencode({'next': context['next']})}" if context.get("next") else ""
         context["password_login"] = settings.PASSWORD_LOGIN
-        # The providers come from the environment only (milestones.sso.providers).
+        # The providers come from the environment only (milestones.sso.providers and .saml).
         context["sso_buttons"] = [
             (
                 app["name"],
                 reverse("openid_connect_login", kwargs={"provider_id": app["provider_id"]}) + query,
             )
             for app in settings.SSO_APPS
+        ] + [
+            (
+                app["name"],
+                reverse("saml_login", kwargs={"organization_slug": app["client_id"]}) + query,
+            )
+            for app in settings.SSO_SAML_APPS
         ]
         return context
 
