@@ -85,9 +85,13 @@ class ClusterAdmin(admin.ModelAdmin):
             services.change_cluster(cluster=obj, changes=changes_of(form))
         else:
             super().save_model(request, obj, form, change)
-        # A cluster that joins, or moves to another round, gets the plan's current items.
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A cluster that joins, or moves to another round, gets the plan's current items; after
+        # its members are saved, so that its coordinators answer an open day-finding.
         if not change or "round" in form.changed_data or "programme" in form.changed_data:
-            plan.sync_cluster_plan(cluster=obj, by=request.user)
+            plan.sync_cluster_plan(cluster=form.instance, by=request.user)
 
 
 @admin.register(Person)

@@ -5,17 +5,30 @@ The kick-off plan of 2023/2024 (``load_demo``) is history by now; this round is 
 programme's present: a statement overdue for some clusters, a progress report due in a few
 days, a strategy due next month at 12:00, an on-site visit whose day some clusters have fixed,
 a jury meeting and the start of the next phase. Each cluster is in a state of its own (on time,
-late, submitted, done). The round stays where it was first loaded: a later run finds its plan
-items by title and changes nothing.
+late, submitted, done). The visit's day-finding is open, with the answers of some clusters, and
+the jury meeting's presentation slots are laid out. The round stays where it was first loaded:
+a later run finds its plan items, day-finding and running order and changes nothing.
 """
 
 import datetime
 import hashlib
 
 from django.core.files.base import ContentFile
+from django.test.utils import override_settings
 
 from milestones import plan, services
-from milestones.models import GermanState, Kind, Status
+from milestones.dayfinding import services as dayfinding
+from milestones.jury import layout as jury_layout
+from milestones.jury import services as jury
+from milestones.models import (
+    Availability,
+    DayFinding,
+    GermanState,
+    JuryOrder,
+    JurySchedule,
+    Kind,
+    Status,
+)
 from milestones.models.submissions import Submission, SubmissionFile
 
 NOON = datetime.time(12, 0)
@@ -80,7 +93,6 @@ def relative_plan(today):
 # the window's first day).
 STATES = {
     ("saxocell", REPORT): Status.IN_PROGRESS,
-    ("saxocell", VISIT): 12,
     ("nordlicht", STATEMENT): "late",
     ("nordlicht", REPORT): "on time",
     ("rheinwerk", STATEMENT): Status.DONE,
@@ -150,3 +162,99 @@ def _submit(*, milestone, late, by):
         uploaded_at=submitted_at,
     )
     services.set_status(milestone=milestone, status=Status.SUBMITTED, by=by, note="Demo")
+
+
+# The visit's day-finding: every fifth working day of the window is one of the panel's, one
+# visit a day, and the clusters whose day is not fixed answer a week before the window opens.
+# These clusters have answered, an answer a panel day; SaxoCell has not yet.
+PANEL_DAYS = 5
+VISIT_ANSWERS = {
+    "nordlicht": [
+        (Availability.CAN, ""),
+        (Availability.CANNOT, "Our board meets that day."),
+        (Availability.IF_NEED_BE, "Our director is travelling; her deputy would host."),
+        (Availability.CAN, ""),
+        (Availability.CANNOT, ""),
+    ],
+    "elbtal-bio": [
+        (Availability.CAN, ""),
+        (Availability.CAN, ""),
+        (Availability.CANNOT, ""),
+        (Availability.CANNOT, ""),
+        (Availability.IF_NEED_BE, ""),
+    ],
+    "hanse-photonics": [
+        (Availability.CANNOT, ""),
+        (Availability.IF_NEED_BE, "The clean room is serviced that week; the offices are open."),
+        (Availability.CANNOT, ""),
+        (Availability.CANNOT, ""),
+        (Availability.CANNOT, ""),
+    ],
+}
+
+# The jury's running order: drawn at random with this seed (the same order on every database,
+# since the draw shuffles the clusters in the order of their names), a break after the third.
+JURY_SEED = 2407
+JURY_BREAKS = ((3, 15),)
+
+
+def open_visit_day_finding(*, programme, clusters, officer, coordinators, today):
+    """Open the day-finding of the round's on-site visit, by the officer, and give the
+    answers of ``VISIT_ANSWERS`` by each cluster's coordinator; whether it was opened now.
+
+    Nothing is done when it is open (or confirmed) already, or when the round was loaded so
+    long ago that its answer date has passed.
+    """
+    plan_item = programme.plan_items.get(title=VISIT)
+    answer_by = plan_item.starts_on - datetime.timedelta(days=7)
+    if DayFinding.objects.filter(plan_item=plan_item).exists() or answer_by < today:
+        return False
+    day_finding = dayfinding.open_day_finding(
+        plan_item=plan_item,
+        days=dayfinding.window_days(plan_item).usual[::5][:PANEL_DAYS],
+        visits_per_day=1,
+        answer_by=answer_by,
+        by=officer,
+        today=today,
+    )
+    panel_days = list(day_finding.days.order_by("day"))
+    for slug, answers in VISIT_ANSWERS.items():
+        dayfinding.save_answers(
+            day_finding=day_finding,
+            cluster=clusters[slug],
+            answers={
+                panel_day.pk: answer for panel_day, answer in zip(panel_days, answers, strict=False)
+            },
+            by=coordinators[slug],
+            today=today,
+        )
+    return True
+
+
+def lay_out_jury(*, programme, officer, today):
+    """Lay out the presentation slots of the round's jury meeting on its day, by the officer;
+    whether they were laid out now (not when they are already, or the meeting is past)."""
+    plan_item = programme.plan_items.get(title=JURY)
+    if JurySchedule.objects.filter(plan_item=plan_item).exists() or plan_item.starts_on < today:
+        return False
+    milestones = {milestone.cluster_id: milestone for milestone in jury.presenting(plan_item)}
+    drawn = jury_layout.drawn([milestone.cluster for milestone in milestones.values()], JURY_SEED)
+    # The demo starts with the slots laid out; its fictional people are not told of them by
+    # email while it loads (as its submissions send no receipts).
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        jury.save_running_order(
+            plan_item=plan_item,
+            layout=jury_layout.Layout(
+                day=plan_item.starts_on,
+                starts_at=plan_item.starts_at,
+                slot_minutes=30,
+                breaks=JURY_BREAKS,
+                ends_by=plan_item.ends_at,
+            ),
+            order=JuryOrder.RANDOM,
+            seed=JURY_SEED,
+            milestone_pks=[milestones[cluster.pk].pk for cluster in drawn],
+            expected_version=0,
+            by=officer,
+        )
+    return True

@@ -185,8 +185,8 @@ def email_day_cleared(*, milestone, plan_item, by):
 def sync_cluster_plan(*, cluster, by=None):
     """Give a cluster a milestone for each plan item that applies to it and it lacks.
 
-    Called when a cluster joins (or changes round), so it gets the plan's current items.
-    Returns the milestones created.
+    Called when a cluster joins (or changes round), so it gets the plan's current items and
+    the answer milestone of a day-finding open for them. Returns the plan's milestones created.
     """
     created = []
     with transaction.atomic():
@@ -202,6 +202,11 @@ def sync_cluster_plan(*, cluster, by=None):
                 milestone=milestone, by=by, reason=_("From the programme's plan.")
             )
             created.append(milestone)
+        if created:
+            # Imported here: day-finding builds on this module (it confirms through confirm_day).
+            from milestones.dayfinding.services import add_joining_cluster
+
+            add_joining_cluster(cluster=cluster, by=by)
     return created
 
 

@@ -17,8 +17,7 @@ from django.core.management import call_command
 
 from milestones import demo
 from milestones.api.webhooks.endpoints import register_endpoint
-from milestones.dayfinding.services import open_day_finding, window_days
-from milestones.models import Cluster, Kind, Milestone, Person, PlanItem, Role
+from milestones.models import Cluster, DayFinding, Kind, Milestone, Person, PlanItem, Role
 from milestones.models.webhooks import EventType, WebhookEndpoint
 from milestones.people import invitation_link, invite_person
 from milestones.reminders.messages import unsubscribe_token
@@ -117,6 +116,7 @@ PAGES = [
     Page("day-finding, clusters by days", "{visit_item}day-finding/", OFFICER),
     Page("day-finding proposal", "{visit_item}day-finding/proposal/", OFFICER),
     Page("day-finding answers", "/clusters/saxocell/day-finding/{day_finding}/", COORDINATOR),
+    Page("day-finding answers given", "/clusters/nordlicht/day-finding/{day_finding}/", RIVAL),
     Page("jury slots layout", "{jury_item}jury/layout/", OFFICER),
     Page("jury running order", "{jury_item}jury/", OFFICER),
     Page("webhooks", "/webhooks/", COORDINATOR),
@@ -157,14 +157,9 @@ def demo_objects():
         by=coordinator,
     )
     invited = Person.objects.get(email="nina.new@saxocell.example")
+    # The demo's own day-finding, open with some clusters' answers, and its jury's slots.
     visit_item = PlanItem.objects.get(title=demo.VISIT)
-    day_finding = open_day_finding(
-        plan_item=visit_item,
-        days=window_days(visit_item).usual[:5],
-        visits_per_day=2,
-        answer_by=visit_item.starts_on - datetime.timedelta(days=7),
-        by=Person.objects.get(email=OFFICER),
-    )
+    day_finding = DayFinding.objects.get(plan_item=visit_item)
     webhook = register_endpoint(
         endpoint=WebhookEndpoint(
             cluster=saxocell,

@@ -14,6 +14,7 @@ from milestones.models import (
     Responsibility,
     Role,
 )
+from tests.dayfinding_setup import ANSWER_BY, APRIL_2, APRIL_10, add_visit_item, open_on
 
 D = datetime.date
 
@@ -207,27 +208,46 @@ def test_admin_plan_item_reaches_every_cluster(admin_client, programme, cluster,
     ]
 
 
+def add_newcomer(admin_client, programme, coordinators=()):
+    """Add the cluster "Newcomer" in the admin, with ``coordinators`` as its members."""
+    members = {"memberships-TOTAL_FORMS": str(len(coordinators)), "memberships-INITIAL_FORMS": "0"}
+    for number, person in enumerate(coordinators):
+        members[f"memberships-{number}-person"] = person.pk
+        members[f"memberships-{number}-role"] = Role.COORDINATOR
+    fields = {"name": "Newcomer", "slug": "newcomer", "round": "1", "phase": "implementation-1"}
+    return admin_client.post(
+        reverse("admin:milestones_cluster_add"),
+        {"programme": programme.pk, **fields, "website": "", **members},
+    )
+
+
 def test_admin_cluster_joining_later_gets_the_plan(admin_client, programme):
     PlanItem.objects.create(
         programme=programme, kind=Kind.JURY_MEETING, title="Jury", starts_on=D(2024, 7, 2)
     )
 
-    admin_client.post(
-        reverse("admin:milestones_cluster_add"),
-        {
-            "programme": programme.pk,
-            "name": "Newcomer",
-            "slug": "newcomer",
-            "round": "1",
-            "phase": "implementation-1",
-            "website": "",
-            "memberships-TOTAL_FORMS": "0",
-            "memberships-INITIAL_FORMS": "0",
-        },
-    )
+    add_newcomer(admin_client, programme)
 
     newcomer = Cluster.objects.get(slug="newcomer")
     assert list(newcomer.milestones.values_list("title", "starts_on")) == [("Jury", D(2024, 7, 2))]
+
+
+def test_admin_cluster_joining_during_day_finding_is_asked_through_its_coordinator(
+    admin_client, programme, cluster, coordinator
+):
+    with time_machine.travel(APRIL_2, tick=False):
+        open_on(add_visit_item(programme))
+    head = Person.objects.create_user("head@newcomer.test", None, name="Nora Newcomer")
+
+    with time_machine.travel(APRIL_10, tick=False):
+        add_newcomer(admin_client, programme, coordinators=[head])
+
+    answer = Milestone.objects.get(cluster__slug="newcomer", kind=Kind.OTHER)
+    assert (answer.title, answer.starts_on, answer.lead) == (
+        "Answer the day-finding: On-site visit (1 day)",
+        ANSWER_BY,
+        head,
+    )
 
 
 def test_admin_cannot_delete_milestones(admin_client, make_milestone):

@@ -1,6 +1,8 @@
 """Day-finding in a real browser (Debian's chromium, as tests/test_browser.py), in an English
-and a German browser: the officer opens it on the demo's second-round visit, two clusters'
-coordinators answer, the officer takes the proposal and confirms it."""
+and a German browser, on the demo's second-round visit, whose day-finding the demo opened with
+the answers of Nordlicht, Elbtal Bio and Hanse Photonics: the officer moves the answer date,
+SaxoCell's coordinator answers, Nordlicht's changes its answers, the officer takes the proposal
+and confirms it."""
 
 import datetime
 
@@ -8,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from milestones.demo import VISIT
-from milestones.models import DayFinding, Milestone, Person
-from tests.test_browser import DEMO_PASSWORD, chromium, demo  # noqa: F401 (a fixture)
+from milestones.models import DayFinding, Milestone
+from tests.test_browser import chromium, demo  # noqa: F401 (a fixture)
 from tests.test_browser_phone import log_in
 
 WORDS = {
@@ -19,8 +21,7 @@ WORDS = {
         "can": "Can host",
         "if need be": "Only if need be",
         "cannot": "Cannot",
-        "left": "Hanse Photonics (fictional demo cluster): no answer",
-        "confirmed": "Days confirmed for 2 clusters.",
+        "confirmed": "Days confirmed for 4 clusters.",
         "reason": "Day confirmed by day-finding.",
     },
     "de-DE": {
@@ -29,11 +30,15 @@ WORDS = {
         "can": "Möglich",
         "if need be": "Nur notfalls",
         "cannot": "Nicht möglich",
-        "left": "Hanse Photonics (fictional demo cluster): keine Antwort",
-        "confirmed": "Tage für 2 Cluster bestätigt.",
+        "confirmed": "Tage für 4 Cluster bestätigt.",
         "reason": "Tag durch die Terminfindung bestätigt.",
     },
 }
+
+# The demo's notes, kept when Nordlicht changes its answers.
+BOARD = "Our board meets that day."
+DIRECTOR = "Our director is travelling; her deputy would host."
+SERVICED = "The clean room is serviced that week; the offices are open."
 
 
 def answer_days(browser, base, locale, email, slug, choices):
@@ -56,10 +61,8 @@ def answer_days(browser, base, locale, email, slug, choices):
 @pytest.mark.parametrize("locale", ["en-GB", "de-DE"])
 def test_officer_and_two_coordinators_find_the_days(live_server, demo, locale):  # noqa: F811
     words, base = WORDS[locale], live_server.url
+    can, cannot, if_need_be = words["can"], words["cannot"], words["if need be"]
     visit_item = demo.cluster.programme.plan_items.get(title=VISIT)
-    elbtal = Person.objects.get(email="office@elbtal.example")
-    elbtal.set_password(DEMO_PASSWORD)
-    elbtal.save()
     answer_by = timezone.localdate() + datetime.timedelta(days=7)
     pages = f"{base}/programmes/clusters4future/plan/{visit_item.pk}/day-finding/"
 
@@ -68,30 +71,29 @@ def test_officer_and_two_coordinators_find_the_days(live_server, demo, locale): 
         log_in(officer, base, "officer@c4f.example")
         officer.goto(f"{base}/programmes/clusters4future/")
         officer.locator(f"a.day-finding[href$='/plan/{visit_item.pk}/day-finding/']").click()
+        officer.wait_for_url(pages)
+        officer.locator("a[href$='/day-finding/settings/']").click()
         officer.wait_for_url(f"{pages}settings/")
-        boxes = officer.locator("input[name=days]")
-        for index in range(2, boxes.count()):
-            boxes.nth(index).uncheck()
         officer.fill("input[name=answer_by]", answer_by.isoformat())
         officer.locator("main form button[type=submit]").click()
         officer.wait_for_url(pages)
         opened = officer.get_by_role("status").inner_text()
 
+        saxocell = answer_days(
+            browser,
+            base,
+            locale,
+            "coordinator@saxocell.example",
+            "saxocell",
+            [cannot, cannot, can, cannot, cannot],
+        )
         nordlicht = answer_days(
             browser,
             base,
             locale,
             "coordinator@othercluster.example",
             "nordlicht",
-            [words["can"], words["cannot"]],
-        )
-        elbtal = answer_days(
-            browser,
-            base,
-            locale,
-            "office@elbtal.example",
-            "elbtal-bio",
-            [words["can"], words["if need be"]],
+            [can, cannot, cannot, cannot, cannot],
         )
 
         officer.goto(pages)
@@ -103,24 +105,32 @@ def test_officer_and_two_coordinators_find_the_days(live_server, demo, locale): 
         officer.wait_for_url(f"{base}/programmes/clusters4future/")
         confirmed = officer.get_by_role("status").inner_text()
 
-    days = list(DayFinding.objects.get(plan_item=visit_item).days.values_list("day", flat=True))
+    days = list(
+        DayFinding.objects.get(plan_item=visit_item)
+        .days.order_by("day")
+        .values_list("day", flat=True)
+    )
     visits = {
         milestone.cluster.slug: milestone
         for milestone in Milestone.objects.filter(plan_item=visit_item).select_related("cluster")
     }
     assert opened == words["opened"]
-    assert (nordlicht, elbtal) == ((0, words["saved"]), (0, words["saved"]))
+    assert (saxocell, nordlicht) == ((0, words["saved"]), (5, words["saved"]))
     assert [" ".join(row.split()) for row in table] == [
-        f"Elbtal Bio (fictional demo cluster) {words['can']} {words['if need be']}",
-        f"Hanse Photonics (fictional demo cluster) {no_answer(locale)} {no_answer(locale)}",
-        f"Nordlicht (fictional demo cluster) {words['can']} {words['cannot']}",
+        f"Elbtal Bio (fictional demo cluster) {can} {can} {cannot} {cannot} {if_need_be}",
+        f"Hanse Photonics (fictional demo cluster) {cannot} {if_need_be} {SERVICED} {cannot} "
+        f"{cannot} {cannot}",
+        f"Nordlicht (fictional demo cluster) {can} {cannot} {BOARD} {cannot} {DIRECTOR} "
+        f"{cannot} {cannot}",
+        f"SaxoCell {cannot} {cannot} {can} {cannot} {cannot}",
     ]
-    assert left == [words["left"]]
-    assert confirmed == words["confirmed"]
-    assert (visits["nordlicht"].starts_on, visits["elbtal-bio"].starts_on) == (days[0], days[1])
-    assert visits["hanse-photonics"].is_tentative is True
+    # Every cluster gets a day: Nordlicht the first, which only it and Elbtal Bio can host;
+    # Hanse Photonics and Elbtal Bio the days they host only if need be.
+    assert (left, confirmed) == ([], words["confirmed"])
+    assert (
+        visits["nordlicht"].starts_on,
+        visits["hanse-photonics"].starts_on,
+        visits["saxocell"].starts_on,
+        visits["elbtal-bio"].starts_on,
+    ) == (days[0], days[1], days[2], days[4])
     assert visits["nordlicht"].history.first().history_change_reason == words["reason"]
-
-
-def no_answer(locale):
-    return "no answer" if locale == "en-GB" else "keine Antwort"

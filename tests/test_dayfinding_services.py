@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from milestones import plan
 from milestones import services as milestone_services
 from milestones.dayfinding import services
-from milestones.models import Cluster, Kind, Milestone, Status
+from milestones.models import Cluster, Kind, Membership, Milestone, Person, Role, Status
 from milestones.reminders.planning import plan_due_reminders
 from milestones.reminders.sending import send_due_reminders
 from tests.dayfinding_setup import (
@@ -130,6 +130,57 @@ def test_a_cluster_that_joins_meanwhile_gets_its_answer_milestone_on_answering(v
     proposal = services.propose(day_finding=day_finding)
     assert newcomer.pk in proposal.days
     assert Milestone.objects.get(kind=Kind.OTHER, cluster=newcomer).status == Status.DONE
+
+
+def joined(programme, *, by):
+    """A cluster that joins the programme with a coordinator, as the admin adds one: its
+    members first, then the programme's plan."""
+    newcomer = Cluster.objects.create(programme=programme, name="Newcomer", slug="newcomer")
+    head = Person.objects.create_user("head@newcomer.test", None, name="Nora Newcomer")
+    milestone_services.add_membership(
+        membership=Membership(person=head, cluster=newcomer, role=Role.COORDINATOR)
+    )
+    plan.sync_cluster_plan(cluster=newcomer, by=by)
+    return newcomer
+
+
+def test_a_cluster_that_joins_while_answers_are_taken_gets_its_answer_milestone_at_once(
+    visit_item, officer
+):
+    day_finding = open_on(visit_item, by=officer)
+
+    with time_machine.travel(APRIL_10, tick=False):
+        newcomer = joined(visit_item.programme, by=officer)
+
+    milestone = Milestone.objects.get(kind=Kind.OTHER, cluster=newcomer)
+    record = milestone.history.earliest("history_date")
+    assert (
+        milestone.title,
+        milestone.starts_on,
+        milestone.status,
+        milestone.lead.email,
+        (record.history_user, record.history_change_reason),
+        day_finding.replies.get(cluster=newcomer).answer_milestone,
+    ) == (
+        "Answer the day-finding: On-site visit (1 day)",
+        ANSWER_BY,
+        Status.PLANNED,
+        "head@newcomer.test",
+        (officer, "Joined the programme while its day-finding was open."),
+        milestone,
+    )
+
+
+def test_a_cluster_that_joins_after_the_answer_date_gets_no_answer_milestone(visit_item):
+    open_on(visit_item)
+
+    with time_machine.travel(APRIL_20, tick=False):
+        newcomer = joined(visit_item.programme, by=None)
+
+    # Its visit's window only: it could no longer answer.
+    assert list(newcomer.milestones.values_list("title", "is_tentative")) == [
+        ("On-site visit (1 day)", True)
+    ]
 
 
 def test_a_cluster_that_leaves_meanwhile_is_not_given_a_day(

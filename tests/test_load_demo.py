@@ -8,8 +8,14 @@ from django.core.management import call_command
 
 from milestones.models import (
     Cluster,
+    DayAnswer,
+    DayFinding,
+    DayFindingReply,
+    JurySchedule,
+    JurySlot,
     Membership,
     Milestone,
+    PanelDay,
     Person,
     PlanItem,
     Programme,
@@ -139,7 +145,8 @@ def test_load_demo_prints_the_demo_log_ins(db):
 
 def everything():
     models = [Programme, Cluster, Person, Membership, ProgrammeOfficer, PlanItem, Milestone]
-    models += [Responsibility, Submission]
+    models += [Responsibility, Submission, DayFinding, PanelDay, DayFindingReply, DayAnswer]
+    models += [JurySchedule, JurySlot]
     rows = []
     for model in models:
         rows.append(serializers.serialize("json", model.objects.order_by("pk")))
@@ -214,6 +221,7 @@ def test_load_demo_second_round_puts_clusters_in_different_states(db):
         (m.cluster.slug, m.plan_item.title[:12]): (m.status, m.when_text)
         for m in Milestone.objects.filter(starts_on__year__gte=2025)
         .exclude(status="planned", date_version=0)
+        .exclude(plan_item=None)
         .select_related("cluster", "plan_item")
     }
     submissions = sorted(
@@ -228,7 +236,6 @@ def test_load_demo_second_round_puts_clusters_in_different_states(db):
 
     assert states == {
         ("saxocell", "3rd strategi"): ("in-progress", "8 December 2026"),
-        ("saxocell", "On-site visi"): ("planned", "7 January 2027"),
         ("nordlicht", "Interim fina"): ("submitted", "29 November 2026, due 12:00"),
         ("nordlicht", "3rd strategi"): ("submitted", "8 December 2026"),
         ("rheinwerk", "Interim fina"): ("done", "29 November 2026, due 12:00"),
@@ -239,6 +246,13 @@ def test_load_demo_second_round_puts_clusters_in_different_states(db):
         ("alpenquant", "On-site visi"): ("planned", "20 January 2027"),
         ("hanse-photonics", "Interim fina"): ("submitted", "29 November 2026, due 12:00"),
         ("hanse-photonics", "3rd strategi"): ("in-progress", "8 December 2026"),
+        # The jury's slots, drawn with the seed: three presentations, a break, three more.
+        ("alpenquant", "Jury meeting"): ("planned", "27 February 2027, 10:00–10:30"),
+        ("rheinwerk", "Jury meeting"): ("planned", "27 February 2027, 10:30–11:00"),
+        ("elbtal-bio", "Jury meeting"): ("planned", "27 February 2027, 11:00–11:30"),
+        ("hanse-photonics", "Jury meeting"): ("planned", "27 February 2027, 11:45–12:15"),
+        ("saxocell", "Jury meeting"): ("planned", "27 February 2027, 12:15–12:45"),
+        ("nordlicht", "Jury meeting"): ("planned", "27 February 2027, 12:45–13:15"),
     }
     assert submissions == [
         ("hanse-photonics", "Interim fina", False, ["demo-hanse-photonics.txt"]),
@@ -255,16 +269,21 @@ def test_load_demo_sends_reminders_today(db):
 
     assert sorted(out.getvalue().splitlines()) == [
         "  skipped 12 because it was due before the milestone was created",
-        "dry run, would have: sent 10, failed 0, skipped 12, missed 0",
+        "dry run, would have: sent 15, failed 0, skipped 12, missed 0",
+        "would send to coordinator@othercluster.example: Jury meeting of the 2nd round (date changed)",
         "would send to coordinator@saxocell.example: 3rd strategic progress report (reminder 3 days before)",
         "would send to coordinator@saxocell.example: Interim financial statement (overdue)",
-        "would send to coordinator@saxocell.example: On-site visit of the 2nd round (1 day) (date changed)",
-        "would send to member@saxocell.example: On-site visit of the 2nd round (1 day) (date changed)",
+        "would send to coordinator@saxocell.example: Jury meeting of the 2nd round (date changed)",
+        "would send to member@saxocell.example: Jury meeting of the 2nd round (date changed)",
         "would send to office@alpenquant.example: 3rd strategic progress report (reminder 3 days before)",
         "would send to office@alpenquant.example: Interim financial statement (overdue)",
+        "would send to office@alpenquant.example: Jury meeting of the 2nd round (date changed)",
         "would send to office@alpenquant.example: On-site visit of the 2nd round (1 day) (date changed)",
+        "would send to office@elbtal.example: Jury meeting of the 2nd round (date changed)",
         "would send to office@hanse.example: 3rd strategic progress report (reminder 3 days before)",
+        "would send to office@hanse.example: Jury meeting of the 2nd round (date changed)",
         "would send to office@rheinwerk.example: 3rd strategic progress report (reminder 3 days before)",
+        "would send to office@rheinwerk.example: Jury meeting of the 2nd round (date changed)",
         "would send to office@rheinwerk.example: On-site visit of the 2nd round (1 day) (date changed)",
     ]  # fmt: skip
 

@@ -125,10 +125,10 @@ def _answer_milestone_fields(day_finding):
     }
 
 
-def _add_reply(day_finding, cluster, *, by):
+def _add_reply(day_finding, cluster, *, by, reason=None):
     """A cluster's reply row with its answer milestone, its coordinators responsible."""
     milestone = Milestone(cluster=cluster, **_answer_milestone_fields(day_finding))
-    services.add_milestone(milestone=milestone, by=by, reason=_("Day-finding opened."))
+    services.add_milestone(milestone=milestone, by=by, reason=reason or _("Day-finding opened."))
     coordinators = _coordinators(cluster.pk)
     if coordinators:
         services.set_responsibilities(
@@ -209,6 +209,23 @@ def add_missing_replies(*, day_finding, by):
     for visit in visits_of(day_finding.plan_item):
         if visit.cluster_id not in have:
             _add_reply(day_finding, visit.cluster, by=by)
+
+
+def add_joining_cluster(*, cluster, by=None, today=None):
+    """Give a cluster that joined the programme (or another round) its reply and answer
+    milestone in each open day-finding it takes part in, as those there at the opening have,
+    so that it is reminded too. Not once the answer date has passed: it could not answer."""
+    for day_finding in open_for(cluster):
+        if answers_deadline_passed(day_finding, today=today):
+            continue
+        takes_part = visits_of(day_finding.plan_item).filter(cluster=cluster).exists()
+        if takes_part and not day_finding.replies.filter(cluster=cluster).exists():
+            _add_reply(
+                day_finding,
+                cluster,
+                by=by,
+                reason=_("Joined the programme while its day-finding was open."),
+            )
 
 
 def open_for(cluster):

@@ -163,12 +163,14 @@ class Command(BaseCommand):
             clusters[cluster.slug] = cluster
             created += new
 
-        people = {}
+        people, coordinators = {}, {}
         more = [
             (email, name, "", (slug, Role.COORDINATOR))
             for slug, _, email, name in demo.MORE_CLUSTERS
         ]
         for email, name, organisation, place in PEOPLE + more:
+            if place is not None and place[1] == Role.COORDINATOR:
+                coordinators[place[0]] = email
             person = Person.objects.filter(email__iexact=email).first()
             if person is None:
                 # The fictional clusters' coordinators have never logged in: no password.
@@ -190,6 +192,7 @@ class Command(BaseCommand):
         for cluster in clusters.values():
             created += len(plan.sync_cluster_plan(cluster=cluster))
         created += self._arrange(clusters, people)
+        created += self._live_features(programme, clusters, people, coordinators)
 
         self.stdout.write(
             f"Demo data {'loaded' if created else 'already there, nothing changed'}.\n"
@@ -220,6 +223,22 @@ class Command(BaseCommand):
                     demo.arrange(milestone=milestone, state=state, by=lead)
                 arranged += 1
         return arranged
+
+    @staticmethod
+    def _live_features(programme, clusters, people, coordinators):
+        """Open the round's day-finding, with some clusters' answers, and lay out its jury
+        meeting's slots, unless they are; how many of the two were made now."""
+        officer = people[PEOPLE[0][0]]
+        today = timezone.localdate()
+        opened = demo.open_visit_day_finding(
+            programme=programme,
+            clusters=clusters,
+            officer=officer,
+            coordinators={slug: people[email] for slug, email in coordinators.items()},
+            today=today,
+        )
+        laid_out = demo.lay_out_jury(programme=programme, officer=officer, today=today)
+        return opened + laid_out
 
     @staticmethod
     def _place(person, place, *, programme, clusters):
