@@ -4,6 +4,7 @@ the same admission as OpenID Connect, and what an attacker or a broken IdP could
 one nobody asked for). The tracker is driven by Django's test client, the IdP by requests."""
 
 import base64
+import re
 import datetime
 import logging
 
@@ -208,6 +209,29 @@ def test_saml_changed_response_refused(client, member, open_idp, caplog):
         [
             "Error processing SAML ACS response: invalid_response: Signature validation "
             "failed. SAML Response rejected"
+        ],
+    )
+    assert signed_in_person(client) is None
+
+
+def test_saml_unsigned_response_refused(client, member, open_idp, caplog):
+    idp = open_idp({"max": saml_server.account("max-7f3a", "someone@saxocell.test")})
+    action, fields = response_from_idp(client, idp, "max")
+    # Every signature taken out and the address swapped: what anyone could write by hand.
+    xml = base64.b64decode(fields["SAMLResponse"])
+    unsigned = re.sub(rb"<(\w+:)?Signature[ >].*?</(\w+:)?Signature>", b"", xml, flags=re.S)
+    fields["SAMLResponse"] = base64.b64encode(
+        unsigned.replace(b"someone@saxocell.test", member.email.encode())
+    ).decode()
+
+    response = post_to_tracker(client, (action, fields))
+
+    assert b"Signature" in xml and b"Signature" not in unsigned
+    assert failure(response, caplog) == (
+        ["Third-Party Login Failure"],
+        [
+            "Error processing SAML ACS response: invalid_response: No Signature found. "
+            "SAML Response rejected"
         ],
     )
     assert signed_in_person(client) is None
