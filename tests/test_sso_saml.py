@@ -4,9 +4,9 @@ the same admission as OpenID Connect, and what an attacker or a broken IdP could
 one nobody asked for). The tracker is driven by Django's test client, the IdP by requests."""
 
 import base64
-import re
 import datetime
 import logging
+import re
 
 import pytest
 import requests
