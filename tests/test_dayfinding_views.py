@@ -1,12 +1,14 @@
 """Day-finding's pages: the officer's settings, overview and proposal; a cluster's answers."""
 
+import datetime
+
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
 from django.test import Client
 
 from milestones import plan
-from milestones.models import Milestone, ProgrammeOfficer
+from milestones.models import Kind, Milestone, PlanItem, ProgrammeOfficer
 from tests.conftest import make_person
 from tests.dayfinding_setup import (
     APRIL_2,
@@ -270,3 +272,28 @@ def test_confirming_more_visits_than_a_day_has_room_for_is_refused_and_kept(
     assert (
         Milestone.objects.filter(plan_item=day_finding.plan_item, is_tentative=False).count() == 0
     )
+
+
+def test_day_finding_only_for_a_day_each_cluster_hosts(client, officer, visit_item):
+    # A progress report due some day in a month, and the phase's start: windows too, but no
+    # day a panel finds with each cluster.
+    with time_machine.travel(APRIL_2, tick=False):
+        report = plan.save_plan_item(
+            plan_item=PlanItem(
+                programme=visit_item.programme,
+                kind=Kind.PROGRESS_REPORT,
+                title="Progress report",
+                starts_on=datetime.date(2024, 9, 1),
+                ends_on=datetime.date(2024, 9, 30),
+                is_tentative=True,
+            )
+        )
+        client.force_login(officer)
+
+        matrix = client.get("/programmes/c4f/")
+        refused = client.get(officer_url(report, "settings/"))
+
+    assert [link for link in links(matrix, "thead") if "day-finding" in link] == [
+        officer_url(visit_item)
+    ]
+    assert refused.status_code == 404

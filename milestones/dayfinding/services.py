@@ -142,7 +142,7 @@ def _add_reply(day_finding, cluster, *, by, reason=None):
 def validate_settings(*, plan_item, days, answer_by, today):
     """The errors of a day-finding's settings, by field."""
     errors = {}
-    if not plan_item.is_tentative:
+    if not plan_item.finds_its_day:
         errors["days"] = _("Day-finding needs a plan item whose date is a window.")
         return errors
     offered = window_days(plan_item).offered

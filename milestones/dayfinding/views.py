@@ -16,7 +16,7 @@ from django.views.generic import FormView, TemplateView
 from milestones import dates, people
 from milestones.dayfinding import services, solver
 from milestones.dayfinding.forms import AnswersForm, ProposalForm, SettingsForm
-from milestones.models import CLOSED_STATUSES, DayFinding, PlanItem
+from milestones.models import CLOSED_STATUSES, DAY_FINDING_KINDS, DayFinding, PlanItem
 from milestones.views.common import PersonMixin
 from milestones.views.pages import visible_cluster
 from milestones.views.programmes import officer_programme
@@ -36,7 +36,11 @@ class OfficerMixin(PersonMixin):
             return self.handle_no_permission()
         self.programme = officer_programme(request, kwargs["slug"])
         self.plan_item = get_object_or_404(
-            PlanItem, programme=self.programme, pk=kwargs["pk"], is_tentative=True
+            PlanItem,
+            programme=self.programme,
+            pk=kwargs["pk"],
+            is_tentative=True,
+            kind__in=DAY_FINDING_KINDS,
         )
         self.day_finding = DayFinding.objects.filter(plan_item=self.plan_item).first()
         return super().dispatch(request, *args, **kwargs)

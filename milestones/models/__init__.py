@@ -21,6 +21,7 @@ from milestones.models.history import MembershipChange, ResponsibilityChange
 from milestones.models.jury import JuryOrder, JurySchedule, JurySlot
 from milestones.models.milestone import (
     CLOSED_STATUSES,
+    DAY_FINDING_KINDS,
     DEADLINE_KINDS,
     DEFAULT_FILE_TYPES,
     DEFAULT_MAX_FILE_MB,
@@ -77,6 +78,7 @@ from milestones.models.webhooks import (
 
 __all__ = [
     "CLOSED_STATUSES",
+    "DAY_FINDING_KINDS",
     "DEADLINE_KINDS",
     "DEFAULT_FILE_TYPES",
     "DEFAULT_LEAD_DAYS",

@@ -23,6 +23,11 @@ class Kind(models.TextChoices):
 # Kinds whose date is a deadline: something is due then, and a time on it is the cut-off.
 DEADLINE_KINDS = frozenset({Kind.PROGRESS_REPORT, Kind.STRATEGY_SUBMISSION})
 
+# Kinds whose window's day is found with each cluster (milestones.dayfinding): a day the
+# cluster hosts on its own, such as the on-site visit. A report's month or a phase's start is
+# no day to find, and a jury meeting is one day for all (milestones.jury).
+DAY_FINDING_KINDS = frozenset({Kind.ON_SITE_VISIT, Kind.OTHER})
+
 
 class Status(models.TextChoices):
     PLANNED = "planned", _("Planned")
@@ -174,6 +179,11 @@ class PlanItem(DatedModel):
 
     def applies_to(self, cluster):
         return cluster.programme_id == self.programme_id and self.round in (None, cluster.round)
+
+    @property
+    def finds_its_day(self):
+        """A window whose day each cluster's day-finding can settle."""
+        return self.is_tentative and self.kind in DAY_FINDING_KINDS
 
 
 class MilestoneQuerySet(models.QuerySet):
