@@ -14,7 +14,6 @@ import datetime
 import hashlib
 
 from django.core.files.base import ContentFile
-from django.test.utils import override_settings
 
 from milestones import plan, services
 from milestones.dayfinding import services as dayfinding
@@ -239,22 +238,22 @@ def lay_out_jury(*, programme, officer, today):
         return False
     milestones = {milestone.cluster_id: milestone for milestone in jury.presenting(plan_item)}
     drawn = jury_layout.drawn([milestone.cluster for milestone in milestones.values()], JURY_SEED)
-    # The demo starts with the slots laid out; its fictional people are not told of them by
-    # email while it loads (as its submissions send no receipts).
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-        jury.save_running_order(
-            plan_item=plan_item,
-            layout=jury_layout.Layout(
-                day=plan_item.starts_on,
-                starts_at=plan_item.starts_at,
-                slot_minutes=30,
-                breaks=JURY_BREAKS,
-                ends_by=plan_item.ends_at,
-            ),
-            order=JuryOrder.RANDOM,
-            seed=JURY_SEED,
-            milestone_pks=[milestones[cluster.pk].pk for cluster in drawn],
-            expected_version=0,
-            by=officer,
-        )
+    # The demo starts with the slots laid out. Nobody is emailed while it loads: the
+    # reminder ledger tells each cluster's people of their slot at the first round, as it
+    # would after any officer's save (``send_reminders --dry-run`` lists them).
+    jury.save_running_order(
+        plan_item=plan_item,
+        layout=jury_layout.Layout(
+            day=plan_item.starts_on,
+            starts_at=plan_item.starts_at,
+            slot_minutes=30,
+            breaks=JURY_BREAKS,
+            ends_by=plan_item.ends_at,
+        ),
+        order=JuryOrder.RANDOM,
+        seed=JURY_SEED,
+        milestone_pks=[milestones[cluster.pk].pk for cluster in drawn],
+        expected_version=0,
+        by=officer,
+    )
     return True

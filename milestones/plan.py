@@ -8,12 +8,7 @@ plan reaches the clusters, so the admin, the web UI and ``load_demo`` all call t
 import itertools
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from milestones import dates, services
@@ -24,11 +19,10 @@ from milestones.models import (
     Cluster,
     Extension,
     Milestone,
-    Person,
     PlanItem,
-    Role,
     Status,
 )
+from milestones.reminders.announcing import announce_date_change, coordinators_of
 
 # What a plan item decides for every cluster (what it is, and what a submission for it takes);
 # the date only while a cluster has no day of its own.
@@ -131,16 +125,16 @@ class PlanChangeOutcome:
 def change_plan_item(*, plan_item, by, reason="", clear=()):
     """Save a plan item whose dates move, as ``save_plan_item`` does, and clear the confirmed
     days the new window no longer holds of the milestones in ``clear`` (their pks) back to
-    the window; the others keep their day, flagged outside the window. The coordinators of
-    each cluster whose day was cleared get an email."""
+    the window; the others keep their day, flagged outside the window. Each cluster whose
+    day was cleared hears of it through the reminder ledger, in the same transaction: its
+    coordinators (who confirm a day again) and the people responsible, one date-changed
+    email each. The milestones that move with the plan are told by the reminder rounds."""
     preview = preview_plan_change(plan_item=plan_item)
     to_clear = [m.pk for m in preview.outside if m.pk in set(clear)]
-    cleared = []
     with transaction.atomic():
         save_plan_item(plan_item=plan_item, by=by, reason=reason)
         window = dates.describe(plan_item.when)
         for milestone in Milestone.objects.filter(pk__in=to_clear).select_related("cluster"):
-            cleared.append(milestone)
             services.change_milestone(
                 milestone=milestone,
                 changes={name: getattr(plan_item, name) for name in PlanItem.DATE_FIELDS},
@@ -148,38 +142,12 @@ def change_plan_item(*, plan_item, by, reason="", clear=()):
                 reason=_("The programme's plan moved to %(window)s: the day is fixed again.")
                 % {"window": window},
             )
-    for milestone in cleared:
-        email_day_cleared(milestone=milestone, plan_item=plan_item, by=by)
+            announce_date_change(milestone=milestone, also=coordinators_of(milestone))
     return PlanChangeOutcome(
         moved=len(preview.moving),
         kept=len(preview.outside) - len(to_clear),
         cleared=len(to_clear),
     )
-
-
-def email_day_cleared(*, milestone, plan_item, by):
-    """Tell the cluster's coordinators, each in their language, that the milestone's day was
-    cleared back to the plan's new window."""
-    coordinators = Person.objects.filter(
-        memberships__cluster_id=milestone.cluster_id,
-        memberships__role=Role.COORDINATOR,
-        is_active=True,
-    ).order_by("pk")
-    link = settings.SITE_URL + reverse("milestones:milestone", args=[milestone.pk])
-    for person in coordinators:
-        with translation.override(person.message_language):
-            context = {
-                "person": person,
-                "milestone": milestone,
-                "window": dates.describe(plan_item.when),
-                "by": by,
-                "link": link,
-            }
-            subject = " ".join(
-                render_to_string("milestones/email/day_cleared_subject.txt", context).split()
-            )
-            body = render_to_string("milestones/email/day_cleared.txt", context)
-        EmailMessage(subject=subject, body=body, to=[person.email]).send()
 
 
 def sync_cluster_plan(*, cluster, by=None):

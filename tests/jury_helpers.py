@@ -2,15 +2,42 @@
 save through the web UI, and the running order as the page shows it."""
 
 import datetime
+import zoneinfo
 
 import pytest
+import time_machine
 from bs4 import BeautifulSoup
+from django.core import mail
+from django.utils import timezone
 
 from milestones import plan, services
 from milestones.models import Kind, PlanItem, Responsibility, ResponsibilityRole
+from milestones.reminders.sending import send_due_reminders
 
 JULY_2 = datetime.date(2024, 7, 2)
 TITLE = "Jury meeting with presentation of the cluster"
+# A month before the meeting, 09:00 in Berlin: the reminder rounds tell of dates still ahead.
+JUNE_3 = datetime.datetime(2024, 6, 3, 9, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin"))
+
+
+@pytest.fixture
+def before_the_meeting():
+    """The whole test on 3 June 2024, 09:00, time standing still."""
+    with time_machine.travel(JUNE_3, tick=False):
+        yield
+
+
+def reminder_round():
+    """One ``send_reminders`` round now, as the worker runs it; the emails it sent, by
+    recipient."""
+    already = len(mail.outbox)
+    send_due_reminders(now=timezone.now())
+    return sorted(mail.outbox[already:], key=lambda message: message.to)
+
+
+def sent_to(messages):
+    """(recipient, subject) of each email."""
+    return [(message.to[0], message.subject) for message in messages]
 
 
 @pytest.fixture

@@ -17,10 +17,12 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from milestones import plan
 from milestones.jury import layout, services
 from milestones.models import Cluster, Kind, Milestone, Person, PlanItem
+from milestones.reminders.sending import send_due_reminders
 from tests.helpers import MARCH_21
 from tests.test_browser import CHROMIUM, chromium, log_in
 
@@ -62,16 +64,16 @@ EXPECTED = {
     "en": {
         "summary": "6 presentations, 3 h 15 min with the breaks.",
         # Alpenquant presented first in the demo's draw and does so by name too.
-        "saved": "Running order saved; 5 clusters were told their slots.",
-        "moved": "SaxoCell now presents 13 June 2024, 10:00–10:30; 2 clusters were told.",
+        "saved": "Running order saved; 5 clusters get an email about their new slots.",
+        "moved": "SaxoCell now presents 13 June 2024, 10:00–10:30; 2 clusters get an email.",
         "saxocell": "13 June 2024, 10:00–10:30",
         "nordlicht": "13 June 2024, 11:45–12:15",
     },
     "de": {
         "summary": "6 Präsentationen, 3 Std. 15 Min. mit den Pausen.",
-        "saved": "Ablauf gespeichert; 5 Cluster haben ihre Slots erfahren.",
-        "moved": "SaxoCell präsentiert jetzt am 13. Juni 2024, 10:00–10:30; 2 Cluster wurden "
-        "benachrichtigt.",
+        "saved": "Ablauf gespeichert; 5 Cluster erhalten eine E-Mail zu ihren neuen Slots.",
+        "moved": "SaxoCell präsentiert jetzt am 13. Juni 2024, 10:00–10:30; 2 Cluster erhalten "
+        "eine E-Mail.",
         "saxocell": "13. Juni 2024, 10:00–10:30",
         "nordlicht": "13. Juni 2024, 11:45–12:15",
     },
@@ -115,6 +117,9 @@ def test_browser_officer_lays_out_the_slots_and_each_coordinator_sees_their_own(
     Person.objects.filter(email__endswith=".example").update(language=language)
     words = WORDS[language]
     seen = {}
+    with time_machine.travel(MARCH_21, tick=False):
+        # The demo's own reminders and slots are told first.
+        send_due_reminders(now=timezone.now())
     mail.outbox.clear()
 
     with time_machine.travel(MARCH_21, tick=False), chromium() as browser:
@@ -154,6 +159,9 @@ def test_browser_officer_lays_out_the_slots_and_each_coordinator_sees_their_own(
             )
             seen[f"{slug} running order"] = page.goto(officer_url).status
             context.close()
+    right_away = len(mail.outbox)
+    with time_machine.travel(MARCH_21, tick=False):
+        send_due_reminders(now=timezone.now())
 
     assert seen == {
         **EXPECTED[language],
@@ -163,9 +171,25 @@ def test_browser_officer_lays_out_the_slots_and_each_coordinator_sees_their_own(
         "nordlicht running order": 404,
     }
     assert running_order == RUNNING_ORDER
-    # The leads of the five clusters whose slot moved, SaxoCell's member too; then the swap:
-    # SaxoCell's two and Alpenquant's lead.
-    assert len(mail.outbox) == 6 + 3
+    # Nothing at the clicks; the next reminder round emails each person of the six clusters
+    # whose slot moved (five by the save, Alpenquant by the swap; SaxoCell's member too) once,
+    # in their language, with the slot they have now.
+    assert right_away == 0
+    date = {"en": "Date: {} June 2024", "de": "Datum: {}. Juni 2024"}[language].format(13)
+    assert sorted(
+        (message.to[0], line.removeprefix(date))
+        for message in mail.outbox
+        for line in message.body.splitlines()
+        if line.startswith(date)
+    ) == [
+        ("Anna Alp <office@alpenquant.example>", ", 12:45–13:15 (Europe/Berlin)"),
+        ("Carla Coordinator <coordinator@saxocell.example>", ", 10:00–10:30 (Europe/Berlin)"),
+        ("Emil Elb <office@elbtal.example>", ", 10:30–11:00 (Europe/Berlin)"),
+        ("Hans Hanse <office@hanse.example>", ", 11:00–11:30 (Europe/Berlin)"),
+        ("Max Member <member@saxocell.example>", ", 10:00–10:30 (Europe/Berlin)"),
+        ("Otto Other <coordinator@othercluster.example>", ", 11:45–12:15 (Europe/Berlin)"),
+        ("Rita Rhein <office@rheinwerk.example>", ", 12:15–12:45 (Europe/Berlin)"),
+    ]
 
 
 def test_browser_running_order_of_fourteen_clusters_prints_on_one_page(live_server, demo):

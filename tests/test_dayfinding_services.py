@@ -203,9 +203,11 @@ def test_a_cluster_that_leaves_meanwhile_is_not_given_a_day(
     assert Milestone.objects.get(cluster=cluster, plan_item=visit_item).is_tentative is True
 
 
-def test_confirm_sets_the_days_as_confirm_the_day_does_and_one_email_goes(
+def test_confirm_sets_the_days_as_confirm_the_day_does_and_one_email_goes_to_each(
     visit_item, cluster, other_cluster, coordinator, other_coordinator, officer, member
 ):
+    """SaxoCell's visit is led by its member, who is told; the other cluster's has nobody
+    responsible, so its coordinator is told."""
     day_finding = open_on(visit_item)
     answer(day_finding, cluster, coordinator, {MAY_14: "can", MAY_15: "if-need-be"})
     answer(day_finding, other_cluster, other_coordinator, {MAY_14: "can", MAY_15: "cannot"})
@@ -228,11 +230,15 @@ def test_confirm_sets_the_days_as_confirm_the_day_does_and_one_email_goes(
     )
     assert other.starts_on == MAY_14
     assert visit.history.first().history_change_reason == "Day confirmed by day-finding."
-    assert [(m.to, m.subject) for m in mail.outbox] == [
+    assert sorted((m.to, m.subject) for m in mail.outbox) == [
         (
             ["Max Member <member@saxocell.test>"],
             "[SaxoCell] On-site visit (1 day): date changed, in 25 days",
-        )
+        ),
+        (
+            ["Olga Other <coordinator@other.test>"],
+            "[Other Cluster] On-site visit (1 day): date changed, in 24 days",
+        ),
     ]
 
 

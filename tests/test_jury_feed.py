@@ -20,9 +20,12 @@ from milestones.models import FeedScope, JurySchedule, Milestone
 from tests.jury_helpers import (
     JULY_2,
     TITLE,
+    before_the_meeting,  # noqa: F401 (a fixture)
     jury,  # noqa: F401 (a fixture)
     jury_url,
     preview_and_save,
+    reminder_round,
+    sent_to,
 )
 
 UTC = datetime.UTC
@@ -122,6 +125,7 @@ def test_running_order_file_has_the_slots_in_order_with_the_feeds_uids(client, l
 
 
 @pytest.mark.postgres_only
+@pytest.mark.usefixtures("before_the_meeting")
 def test_two_officers_saving_at_once_one_wins_the_other_is_told(transactional_db, jury, officer):
     saved = list(
         Milestone.objects.filter(plan_item=jury)
@@ -171,8 +175,18 @@ def test_two_officers_saving_at_once_one_wins_the_other_is_told(transactional_db
     assert second_waited
     assert outcome == {"first": "saved", "second": "told: version 1 by Otto Officer"}
     assert JurySchedule.objects.get().starts_at == datetime.time(10, 0)
-    assert sorted(m.subject for m in mail.outbox) == [
-        "Other Cluster presents at the jury meeting: 2 July 2024, 10:00–10:30",
-        "SaxoCell presents at the jury meeting: 2 July 2024, 10:30–11:00",
-        "SaxoCell presents at the jury meeting: 2 July 2024, 10:30–11:00",
+    # The winner's slots, each person told once by the next reminder round.
+    right_away = list(mail.outbox)
+    emails = reminder_round()
+    assert right_away == []
+    assert [
+        (to, [line for line in message.body.splitlines() if line.startswith("Date: ")])
+        for (to, _subject), message in zip(sent_to(emails), emails, strict=True)
+    ] == [
+        (
+            "Carla Coordinator <coordinator@saxocell.test>",
+            ["Date: 2 July 2024, 10:30–11:00 (Europe/Berlin)"],
+        ),
+        ("Max Member <member@saxocell.test>", ["Date: 2 July 2024, 10:30–11:00 (Europe/Berlin)"]),
+        ("Olga Other <coordinator@other.test>", ["Date: 2 July 2024, 10:00–10:30 (Europe/Berlin)"]),
     ]

@@ -11,19 +11,27 @@ from milestones.jury import services as services_jury
 from milestones.models import Cluster, JurySchedule, Milestone, Status
 from tests.helpers import texts
 from tests.jury_helpers import (
+    before_the_meeting,  # noqa: F401 (a fixture)
     jury,  # noqa: F401 (a fixture)
     jury_url,
     preview,
     preview_and_save,
+    reminder_round,
     running_order,
+    sent_to,
 )
+
+# The meeting is a month ahead: the reminder rounds tell people of its slots.
+pytestmark = pytest.mark.usefixtures("before_the_meeting")
 
 
 @pytest.fixture
 def laid_out(client, officer, jury):
-    """The running order by name, saved: Other Cluster 10:30, SaxoCell 11:00."""
+    """The running order by name, saved: Other Cluster 10:30, SaxoCell 11:00; its people
+    told by a reminder round."""
     client.force_login(officer)
     preview_and_save(client, jury)
+    reminder_round()
     mail.outbox.clear()
     return jury
 
@@ -44,19 +52,44 @@ def test_move_to_another_clusters_slot_swaps_them_and_emails_both(client, laid_o
     saxocell = milestone_of(laid_out, "saxocell")
 
     response = move(client, laid_out, saxocell, 1, 1)
+    right_away = list(mail.outbox)
+    emails = reminder_round()
 
+    title = "Jury meeting with presentation of the cluster"
     assert texts(response, "[role=status]") == [
-        "SaxoCell now presents 2 July 2024, 10:30–11:00; 2 clusters were told."
+        "SaxoCell now presents 2 July 2024, 10:30–11:00; 2 clusters get an email."
     ]
     assert running_order(response) == [
         ("1", "10:30–11:00", "SaxoCell"),
         ("2", "11:00–11:30", "Other Cluster"),
     ]
-    assert sorted(m.to[0] for m in mail.outbox) == [
-        "coordinator@other.test",
-        "coordinator@saxocell.test",
-        "member@saxocell.test",
+    assert right_away == []
+    assert sent_to(emails) == [
+        (
+            "Carla Coordinator <coordinator@saxocell.test>",
+            f"[SaxoCell] {title}: date changed, in 29 days",
+        ),
+        ("Max Member <member@saxocell.test>", f"[SaxoCell] {title}: date changed, in 29 days"),
+        (
+            "Olga Other <coordinator@other.test>",
+            f"[Other Cluster] {title}: date changed, in 29 days",
+        ),
     ]
+    assert [m.body.splitlines()[4:8] for m in emails[1:]] == [
+        [
+            "Date changed: 2 July 2024, 11:00–11:30 → 2 July 2024, 10:30–11:00",
+            "Changed by: Otto Officer",
+            "Why: Moved to presentation slot 1 of the jury meeting.",
+            "Date: 2 July 2024, 10:30–11:00 (Europe/Berlin)",
+        ],
+        [
+            "Date changed: 2 July 2024, 10:30–11:00 → 2 July 2024, 11:00–11:30",
+            "Changed by: Otto Officer",
+            "Why: Moved to presentation slot 2 of the jury meeting.",
+            "Date: 2 July 2024, 11:00–11:30 (Europe/Berlin)",
+        ],
+    ]
+    assert reminder_round() == []
     saxocell.refresh_from_db()
     assert (saxocell.sequence, saxocell.date_version) == (2, 2)
     assert plan.date_changes(saxocell)[-1].reason == (
@@ -68,13 +101,14 @@ def test_move_to_a_new_slot_frees_the_old_one_and_emails_only_that_cluster(clien
     other = milestone_of(laid_out, "other")
 
     response = move(client, laid_out, other, 3, 1)
+    emails = reminder_round()
 
     assert running_order(response) == [
         ("1", "10:30–11:00", "free"),
         ("2", "11:00–11:30", "SaxoCell"),
         ("3", "11:30–12:00", "Other Cluster"),
     ]
-    assert [m.to for m in mail.outbox] == [["coordinator@other.test"]]
+    assert [m.to for m in emails] == [["Olga Other <coordinator@other.test>"]]
     assert JurySchedule.objects.get().slot_count == 3
 
 
@@ -83,7 +117,7 @@ def test_move_to_a_new_slot_that_does_not_fit_is_refused_with_the_time_needed(
 ):
     client.force_login(officer)
     preview_and_save(client, jury, ends_by="11:30")
-    mail.outbox.clear()
+    reminder_round()
 
     response = move(client, jury, milestone_of(jury, "other"), 3, 1)
 
@@ -91,13 +125,13 @@ def test_move_to_a_new_slot_that_does_not_fit_is_refused_with_the_time_needed(
         "The 3 presentations and their breaks need 1 h 30 min: from 10:30 they would end at "
         "12:00, after the end of the day you set, 11:30."
     ]
-    assert mail.outbox == []
+    assert reminder_round() == []
     assert milestone_of(jury, "other").when_text == "2 July 2024, 10:30–11:00"
 
 
 def test_move_sent_from_an_older_page_is_refused_and_says_who_saved(client, laid_out):
     move(client, laid_out, milestone_of(laid_out, "saxocell"), 1, 1)
-    mail.outbox.clear()
+    reminder_round()
 
     response = move(client, laid_out, milestone_of(laid_out, "other"), 3, 1)
 
@@ -107,7 +141,7 @@ def test_move_sent_from_an_older_page_is_refused_and_says_who_saved(client, laid
     assert texts(response, ".message-error")[0].endswith(
         ", while you were looking at it. Yours was not saved: here is theirs."
     )
-    assert mail.outbox == []
+    assert reminder_round() == []
     assert JurySchedule.objects.get().slot_count == 2
 
 
@@ -116,7 +150,7 @@ def test_layout_saved_by_a_second_officer_from_an_older_form_is_refused(client, 
 
     assert texts(response, ".message-error")[0].endswith("Yours was not saved: here is theirs.")
     assert milestone_of(laid_out, "saxocell").when_text == "2 July 2024, 11:00–11:30"
-    assert mail.outbox == []
+    assert reminder_round() == []
 
 
 def test_cluster_joining_after_the_preview_is_not_saved_over(client, officer, jury, programme):
@@ -218,7 +252,7 @@ def test_move_to_a_slot_that_is_not_offered_is_refused_beside_the_field(client, 
     assert texts(response, "#id_to_number_error") == [
         "Select a valid choice. 9 is not one of the available choices."
     ]
-    assert mail.outbox == []
+    assert reminder_round() == []
 
 
 def test_save_with_the_clusters_of_before_is_refused_by_the_service(laid_out, officer, programme):

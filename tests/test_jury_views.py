@@ -5,6 +5,7 @@ email, moves, and what is refused."""
 
 import datetime
 
+import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
 
@@ -12,12 +13,18 @@ from milestones import plan
 from milestones.models import JurySchedule, Milestone
 from tests.helpers import links, texts
 from tests.jury_helpers import (
+    before_the_meeting,  # noqa: F401 (a fixture)
     jury,  # noqa: F401 (a fixture)
     jury_url,
     preview,
     preview_and_save,
+    reminder_round,
     running_order,
+    sent_to,
 )
+
+# The meeting is a month ahead: the reminder rounds tell people of its slots.
+pytestmark = pytest.mark.usefixtures("before_the_meeting")
 
 
 def slots_of(item):
@@ -48,7 +55,7 @@ def test_layout_saved_gives_each_milestone_its_slot_with_history(client, officer
     response = preview_and_save(client, jury)
 
     assert texts(response, "[role=status]") == [
-        "Running order saved; 2 clusters were told their slots."
+        "Running order saved; 2 clusters get an email about their new slots."
     ]
     assert running_order(response) == [
         ("1", "10:30–11:00", "Other Cluster"),
@@ -64,53 +71,89 @@ def test_layout_saved_gives_each_milestone_its_slot_with_history(client, officer
     assert (change.by, change.reason) == (officer, "Presentation slot 2 of the jury meeting.")
 
 
-def test_layout_saved_emails_the_people_responsible_once_each(client, officer, jury, settings):
+def test_layout_saved_and_a_reminder_round_email_each_person_concerned_once(
+    client, officer, jury, settings
+):
     settings.SITE_URL = "https://tracker.test"
     client.force_login(officer)
-
     preview_and_save(client, jury)
 
+    right_away = list(mail.outbox)
+    first_round = reminder_round()
+    second_round = reminder_round()
+
     saxocell = Milestone.objects.get(plan_item=jury, cluster__slug="saxocell")
-    assert sorted((m.to[0], m.subject) for m in mail.outbox) == [
+    title = "Jury meeting with presentation of the cluster"
+    # SaxoCell's people responsible are told; the other cluster's milestone has nobody
+    # responsible, so its coordinator is.
+    assert right_away == []
+    assert sent_to(first_round) == [
         (
-            "coordinator@other.test",
-            "Other Cluster presents at the jury meeting: 2 July 2024, 10:30–11:00",
+            "Carla Coordinator <coordinator@saxocell.test>",
+            f"[SaxoCell] {title}: date changed, in 29 days",
         ),
+        ("Max Member <member@saxocell.test>", f"[SaxoCell] {title}: date changed, in 29 days"),
         (
-            "coordinator@saxocell.test",
-            "SaxoCell presents at the jury meeting: 2 July 2024, 11:00–11:30",
+            "Olga Other <coordinator@other.test>",
+            f"[Other Cluster] {title}: date changed, in 29 days",
         ),
-        ("member@saxocell.test", "SaxoCell presents at the jury meeting: 2 July 2024, 11:00–11:30"),
     ]
-    to_member = next(m for m in mail.outbox if m.to == ["member@saxocell.test"])
-    assert to_member.body == (
-        "Hello Max,\n"
-        "\n"
-        "SaxoCell presents at “Jury meeting with presentation of the cluster” on "
-        "2 July 2024, 11:00–11:30 (Europe/Berlin time).\n"
-        "Set by Otto Officer, programme officer.\n"
-        "\n"
-        "The milestone, with a file for your calendar:\n"
-        f"https://tracker.test/milestones/{saxocell.pk}/\n"
-        "\n"
-        "C4F Tracker\n"
-    )
+    assert second_round == []
+    to_member = first_round[1]
+    assert to_member.body.split("\n\n")[1].splitlines() == [
+        f"{title} (SaxoCell): date changed, in 29 days",
+        "The date of this milestone has changed. Reminders now count from the new date.",
+        "Date changed: 2 July 2024 → 2 July 2024, 11:00–11:30",
+        "Changed by: Otto Officer",
+        "Why: Presentation slot 2 of the jury meeting.",
+        "Date: 2 July 2024, 11:00–11:30 (Europe/Berlin)",
+        "Status: Planned",
+        "Lead: Carla Coordinator",
+        "Next: once it has taken place, mark it done on its page:",
+        f"https://tracker.test/milestones/{saxocell.pk}/",
+    ]
+    assert [name for name, _content, _type in to_member.attachments] == [
+        f"milestone-{saxocell.pk}.ics"
+    ]
 
 
 def test_layout_saved_again_emails_only_the_clusters_whose_slot_changed(client, officer, jury):
     client.force_login(officer)
     preview_and_save(client, jury)
-    mail.outbox.clear()
+    reminder_round()
 
     response = preview_and_save(client, jury, version="1", starts_at="10:30", breaks="1: 30")
+    emails = reminder_round()
 
-    assert texts(response, "[role=status]") == ["Running order saved; 1 cluster was told its slot."]
-    assert [m.to for m in mail.outbox] == [["coordinator@saxocell.test"], ["member@saxocell.test"]]
-    assert mail.outbox[0].body.splitlines()[2:4] == [
-        "SaxoCell presents at “Jury meeting with presentation of the cluster” on "
-        "2 July 2024, 11:30–12:00 (Europe/Berlin time).",
-        "This replaces the slot given before, 2 July 2024, 11:00–11:30.",
+    assert texts(response, "[role=status]") == [
+        "Running order saved; 1 cluster gets an email about its new slot."
     ]
+    assert [m.to for m in emails] == [
+        ["Carla Coordinator <coordinator@saxocell.test>"],
+        ["Max Member <member@saxocell.test>"],
+    ]
+    assert emails[0].body.splitlines()[4:8] == [
+        "Date changed: 2 July 2024, 11:00–11:30 → 2 July 2024, 11:30–12:00",
+        "Changed by: Otto Officer",
+        "Why: Presentation slot 2 of the jury meeting.",
+        "Date: 2 July 2024, 11:30–12:00 (Europe/Berlin)",
+    ]
+
+
+def test_layout_saved_emails_each_person_in_their_language(client, officer, jury, member):
+    member.language = "de"
+    member.save()
+    client.force_login(officer)
+    preview_and_save(client, jury)
+
+    emails = {message.to[0]: message for message in reminder_round()}
+
+    assert emails["Max Member <member@saxocell.test>"].subject == (
+        "[SaxoCell] Jury meeting with presentation of the cluster: Termin geändert, in 29 Tagen"
+    )
+    assert emails["Carla Coordinator <coordinator@saxocell.test>"].subject == (
+        "[SaxoCell] Jury meeting with presentation of the cluster: date changed, in 29 days"
+    )
 
 
 def test_layout_drawn_at_random_shows_its_seed_and_draws_the_same_again(client, officer, jury):

@@ -3,7 +3,7 @@ import io
 
 import pytest
 import time_machine
-from django.core import serializers
+from django.core import mail, serializers
 from django.core.management import call_command
 
 from milestones.models import (
@@ -23,6 +23,7 @@ from milestones.models import (
     Responsibility,
 )
 from milestones.models.submissions import Submission
+from milestones.reminders.sending import send_due_reminders
 from tests.helpers import BERLIN
 
 D = datetime.date
@@ -258,6 +259,26 @@ def test_load_demo_second_round_puts_clusters_in_different_states(db):
         ("hanse-photonics", "Interim fina", False, ["demo-hanse-photonics.txt"]),
         ("nordlicht", "3rd strategi", False, ["demo-nordlicht.txt"]),
         ("nordlicht", "Interim fina", True, ["demo-nordlicht.txt"]),
+    ]
+
+
+def test_load_demo_emails_nobody_and_its_first_round_tells_each_of_their_slot_once(db):
+    with time_machine.travel(DECEMBER_5, tick=False):
+        load_demo()
+        while_loading = list(mail.outbox)
+        send_due_reminders(now=DECEMBER_5)
+        send_due_reminders(now=DECEMBER_5)
+
+    jury = "Jury meeting of the 2nd round"
+    assert while_loading == []
+    assert sorted(m.to[0] for m in mail.outbox if jury in m.subject) == [
+        "Anna Alp <office@alpenquant.example>",
+        "Carla Coordinator <coordinator@saxocell.example>",
+        "Emil Elb <office@elbtal.example>",
+        "Hans Hanse <office@hanse.example>",
+        "Max Member <member@saxocell.example>",
+        "Otto Other <coordinator@othercluster.example>",
+        "Rita Rhein <office@rheinwerk.example>",
     ]
 
 

@@ -1,5 +1,6 @@
 """Plan changes without surprises: the preview of a plan item whose dates move, keeping or
-clearing the days outside the new window, the email, and the coordinator's edits after."""
+clearing the days outside the new window, the email (one, from the reminder ledger), and the
+coordinator's edits after."""
 
 import datetime
 
@@ -7,10 +8,12 @@ import pytest
 import time_machine
 from bs4 import BeautifulSoup
 from django.core import mail
+from django.utils import timezone
 
 from milestones import services
 from milestones.models import Cluster, Kind, Language, Membership, Milestone, PlanItem, Role, Status
 from milestones.plan import confirm_day, preview_plan_change, save_plan_item
+from milestones.reminders.sending import send_due_reminders
 from tests.helpers import MARCH_21, field_errors, texts
 
 D = datetime.date
@@ -25,7 +28,7 @@ def frozen():
 @pytest.fixture
 def visit(programme, cluster, other_cluster, officer, coordinator, other_coordinator):
     """The on-site visit in May–June 2024: SaxoCell confirmed 12 June, Other Cluster 20 May,
-    Third has not fixed its day."""
+    Third has not fixed its day. A reminder round has told the coordinators of the days."""
     Cluster.objects.create(programme=programme, name="Third", slug="third")
     plan_item = save_plan_item(
         plan_item=PlanItem(
@@ -40,7 +43,16 @@ def visit(programme, cluster, other_cluster, officer, coordinator, other_coordin
     )
     for slug, day in (("saxocell", D(2024, 6, 12)), ("other", D(2024, 5, 20))):
         confirm_day(milestone=plan_item.milestones.get(cluster__slug=slug), day=day, by=None)
+    reminder_round()
+    mail.outbox.clear()
     return plan_item
+
+
+def reminder_round():
+    """One ``send_reminders`` round now; the emails it sent, by recipient."""
+    already = len(mail.outbox)
+    send_due_reminders(now=timezone.now())
+    return sorted(mail.outbox[already:], key=lambda message: message.to)
 
 
 def to_june_and_july(**more):
@@ -113,7 +125,7 @@ def test_keep_their_day_flags_it_outside_the_window(client, officer, coordinator
         other.when_text,
         milestone_of(visit, "third").when_text,
         milestone_of(visit, "saxocell").when_text,
-        mail.outbox,
+        reminder_round(),
     ) == (
         ["The plan item is saved: moved for 1 cluster; 1 kept its day outside the window."],
         "20 May 2024",
@@ -170,16 +182,35 @@ def test_clear_back_to_the_window_makes_it_tentative_and_emails_the_coordinators
         False,
         "The programme's plan moved to June–July 2024 (day not fixed): the day is fixed again.",
     )
-    assert [(m.to, m.subject) for m in mail.outbox] == [
-        (["coordinator@other.test"], "Visit: der Tag ist erneut zu bestätigen")
+    right_away = list(mail.outbox)
+    emails = reminder_round()
+
+    assert right_away == []
+    assert [(m.to, m.subject) for m in emails] == [
+        (
+            ["Olga Other <coordinator@other.test>"],
+            "[Other Cluster] Visit: Termin geändert, Zeitfenster öffnet in 72 Tagen",
+        )
     ]
-    assert mail.outbox[0].body.splitlines()[:3] == [
+    # The reason is the history's, in the words the officer's page wrote it in.
+    assert emails[0].body.splitlines()[:12] == [
         "Hallo Olga Other,",
         "",
-        "Der Plan des Programms legt „Visit“ jetzt in Juni–Juli 2024 (Tag noch offen). "
-        "Der Tag, den Other Cluster bestätigt hatte, liegt außerhalb dieses Zeitfensters und "
-        "wurde daher gelöscht: Bitte bestätigen Sie einen Tag innerhalb des Zeitfensters.",
+        "Visit (Other Cluster): Termin geändert, Zeitfenster öffnet in 72 Tagen",
+        "Der Termin dieses Meilensteins hat sich geändert. Erinnerungen zählen nun vom neuen "
+        "Termin an.",
+        "Termin geändert: 20. Mai 2024 → Juni–Juli 2024 (Tag noch offen)",
+        "Geändert von: Otto Officer",
+        "Grund: The programme's plan moved to June–July 2024 (day not fixed): the day is fixed "
+        "again.",
+        "Datum: Juni–Juli 2024 (Tag noch offen)",
+        "Der Tag steht noch nicht fest; Erinnerungen zählen vom ersten Tag des Zeitraums an.",
+        "Status: Geplant",
+        "Federführung: noch niemand",
+        "Als Nächstes: Halten Sie das Zeitfenster frei; die Koordination bestätigt den Tag auf "
+        "seiner Seite:",
     ]
+    assert reminder_round() == []
 
 
 def test_preview_again_when_the_dates_change_after_it(client, officer, visit):

@@ -1,13 +1,16 @@
 """The programme's side of submissions (milestones.submissions.reviews): extensions and
-reviews, what they change, what they record and whom they email."""
+reviews, what they change, what they record and whom they email (a new due date through the
+reminder ledger's one date-changed email, an acceptance at once)."""
 
 import datetime
 import threading
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 
 from milestones import plan
 from milestones.models import (
@@ -17,11 +20,13 @@ from milestones.models import (
     Milestone,
     PlanItem,
     ReminderKind,
+    ReminderMode,
     ReminderState,
     Review,
     Status,
 )
 from milestones.reminders.planning import due_reminders
+from milestones.reminders.sending import send_due_reminders
 from milestones.submissions import reviews
 from tests.helpers import BERLIN, MARCH_21
 from tests.submission_rows import add_submission
@@ -40,6 +45,13 @@ def frozen():
 @pytest.fixture
 def strategy(make_milestone, member, coordinator):
     return make_milestone(starts_at=NOON, lead=member, asks_submission=True)
+
+
+def reminder_round():
+    """One ``send_reminders`` round now; the emails it sent, by recipient."""
+    already = len(mail.outbox)
+    send_due_reminders(now=timezone.now())
+    return sorted(mail.outbox[already:], key=lambda message: message.to)
 
 
 def test_extension_moves_the_cut_off_and_records_who_and_why(strategy, officer):
@@ -73,45 +85,92 @@ def test_extension_moves_the_cut_off_and_records_who_and_why(strategy, officer):
     }
 
 
-def test_extension_emails_the_lead_and_the_coordinators(strategy, officer, mailoutbox, settings):
+def test_extension_is_emailed_once_to_the_lead_and_the_coordinators_by_the_ledger(
+    strategy, officer, mailoutbox, settings
+):
     settings.SITE_URL = "https://tracker.test"
-
     reviews.grant_extension(
         milestone=strategy, due_on=APRIL_16, due_at=NOON, reason="Illness in the team", by=officer
     )
 
-    assert sorted(message.to[0] for message in mailoutbox) == [
-        "coordinator@saxocell.test",
-        "member@saxocell.test",
+    right_away = list(mailoutbox)
+    emails = reminder_round()
+    again = reminder_round()
+
+    assert right_away == []
+    assert [(m.to[0], m.subject) for m in emails] == [
+        (
+            "Carla Coordinator <coordinator@saxocell.test>",
+            "[SaxoCell] Cluster strategy: date changed, in 26 days",
+        ),
+        (
+            "Max Member <member@saxocell.test>",
+            "[SaxoCell] Cluster strategy: date changed, in 26 days",
+        ),
     ]
-    message = next(m for m in mailoutbox if m.to == ["member@saxocell.test"])
-    assert message.subject == "[SaxoCell] Cluster strategy: extended to 16 April 2024, 12:00"
-    assert message.body == (
-        "Hello Max Member,\n\n"
-        "Otto Officer has granted SaxoCell an extension for “Cluster strategy”: it is now due "
-        "16 April 2024, 12:00 (it was 2 April 2024, 12:00).\n"
-        "Reason: Illness in the team\n\n"
-        "Cluster strategy: 16 April 2024, due 12:00\n"
-        f"https://tracker.test/milestones/{strategy.pk}/\n\n"
-        "-- \n"
-        "You get this email because you lead this milestone or coordinate its cluster.\n"
-    )
+    assert again == []
+    assert emails[1].body.split("\n\n")[1].splitlines() == [
+        "Cluster strategy (SaxoCell): date changed, in 26 days",
+        "The date of this milestone has changed. Reminders now count from the new date.",
+        "Date changed: 2 April 2024, due 12:00 → 16 April 2024, due 12:00",
+        "Changed by: Otto Officer",
+        "Why: Extension granted: Illness in the team",
+        "Date: 16 April 2024, due 12:00 (Europe/Berlin)",
+        "Status: Planned",
+        "Lead: Max Member",
+        "Next: submit it on its page:",
+        f"https://tracker.test/milestones/{strategy.pk}/",
+    ]
 
 
 def test_emails_are_in_each_recipients_language(strategy, officer, coordinator, mailoutbox):
     coordinator.language = "de"
     coordinator.save()
-
     reviews.grant_extension(
         milestone=strategy, due_on=APRIL_16, due_at=NOON, reason="Krankheit", by=officer
     )
 
-    subjects = {message.to[0]: message.subject for message in mailoutbox}
+    subjects = {message.to[0]: message.subject for message in reminder_round()}
+
     assert subjects == {
-        "member@saxocell.test": "[SaxoCell] Cluster strategy: extended to 16 April 2024, 12:00",
-        "coordinator@saxocell.test": "[SaxoCell] Cluster strategy: verlängert bis 16. April 2024, "
-        "12:00",
+        "Max Member <member@saxocell.test>": "[SaxoCell] Cluster strategy: date changed, in 26 days",
+        "Carla Coordinator <coordinator@saxocell.test>": (
+            "[SaxoCell] Cluster strategy: Termin geändert, in 26 Tagen"
+        ),
     }
+
+
+def test_extension_told_by_the_next_round_once_the_mail_server_is_back(
+    strategy, officer, mailoutbox, settings
+):
+    reviews.grant_extension(
+        milestone=strategy, due_on=APRIL_16, due_at=NOON, reason="Illness in the team", by=officer
+    )
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1
+    send_due_reminders(now=timezone.now())
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    emails = reminder_round()
+
+    assert [m.to[0] for m in emails] == [
+        "Carla Coordinator <coordinator@saxocell.test>",
+        "Max Member <member@saxocell.test>",
+    ]
+
+
+def test_extension_to_a_person_who_wants_no_reminders_is_not_emailed(
+    strategy, officer, member, mailoutbox
+):
+    member.reminder_mode = ReminderMode.OFF
+    member.save()
+    reviews.grant_extension(
+        milestone=strategy, due_on=APRIL_16, due_at=NOON, reason="Illness in the team", by=officer
+    )
+
+    emails = reminder_round()
+
+    assert [m.to[0] for m in emails] == ["Carla Coordinator <coordinator@saxocell.test>"]
 
 
 @pytest.mark.parametrize(
@@ -224,7 +283,12 @@ def test_accepting_the_latest_version_makes_the_milestone_done(strategy, officer
         officer,
         "Version 1 accepted. Thank you",
     )
-    assert {m.subject for m in mailoutbox} == {"[SaxoCell] Cluster strategy: version 1 accepted"}
+    assert sorted((m.to[0], m.subject) for m in mailoutbox) == [
+        ("coordinator@saxocell.test", "[SaxoCell] Cluster strategy: version 1 accepted"),
+        ("member@saxocell.test", "[SaxoCell] Cluster strategy: version 1 accepted"),
+    ]
+    # Its date stays: no date-changed email follows.
+    assert reminder_round() == []
 
 
 def test_revision_sets_a_new_due_date_and_status_in_progress(strategy, officer, mailoutbox):
@@ -248,9 +312,38 @@ def test_revision_sets_a_new_due_date_and_status_in_progress(strategy, officer, 
         version + 1,
     )
     assert reasons == ["Revision of version 1 requested: Add the budget"] * 2
-    assert {m.subject for m in mailoutbox} == {
-        "[SaxoCell] Cluster strategy: revision requested by 16 April 2024, 12:00"
-    }
+
+
+def test_revision_is_emailed_once_to_the_lead_and_the_coordinators_by_the_ledger(
+    strategy, officer, mailoutbox
+):
+    submission = add_submission(strategy, by=officer)
+    reviews.request_revision(
+        submission=submission, note="Add the budget", due_on=APRIL_16, due_at=NOON, by=officer
+    )
+
+    right_away = list(mailoutbox)
+    emails = reminder_round()
+
+    assert right_away == []
+    assert [(m.to[0], m.subject) for m in emails] == [
+        (
+            "Carla Coordinator <coordinator@saxocell.test>",
+            "[SaxoCell] Cluster strategy: date changed, in 26 days",
+        ),
+        (
+            "Max Member <member@saxocell.test>",
+            "[SaxoCell] Cluster strategy: date changed, in 26 days",
+        ),
+    ]
+    assert emails[0].body.splitlines()[4:10] == [
+        "Date changed: 2 April 2024, due 12:00 → 16 April 2024, due 12:00",
+        "Changed by: Otto Officer",
+        "Why: Revision of version 1 requested: Add the budget",
+        "Date: 16 April 2024, due 12:00 (Europe/Berlin)",
+        "Status: In progress",
+        "Lead: Max Member",
+    ]
 
 
 def test_revision_due_date_gets_reminders_like_any_deadline(strategy, officer, member):
@@ -258,6 +351,7 @@ def test_revision_due_date_gets_reminders_like_any_deadline(strategy, officer, m
     reviews.request_revision(
         submission=submission, note="Add the budget", due_on=APRIL_16, due_at=NOON, by=officer
     )
+    reminder_round()
     strategy.refresh_from_db()
 
     # 7 days before 16 April, at 08:00 in Berlin.

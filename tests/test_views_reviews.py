@@ -22,6 +22,7 @@ from milestones.models import (
     Submission,
     SubmissionFile,
 )
+from milestones.reminders.sending import send_due_reminders
 from tests.helpers import MARCH_21, add_clusters, field_errors, texts
 from tests.submission_rows import add_submission
 
@@ -77,7 +78,19 @@ def test_officer_grants_an_extension_and_the_cluster_sees_it(
         "Extended to 16 April 2024, 12:00 by Otto Officer: Illness in the team"
     ]
     assert texts(page, ".milestone-when strong") == ["16 April 2024, due 12:00"]
-    assert len(mailoutbox) == 2
+    # The lead and the coordinator hear of it once each, from the next reminder round.
+    assert mailoutbox == []
+    send_due_reminders(now=timezone.now())
+    assert sorted((m.to[0], m.subject) for m in mailoutbox) == [
+        (
+            "Carla Coordinator <coordinator@saxocell.test>",
+            "[SaxoCell] Cluster strategy: date changed, in 26 days",
+        ),
+        (
+            "Max Member <member@saxocell.test>",
+            "[SaxoCell] Cluster strategy: date changed, in 26 days",
+        ),
+    ]
 
 
 def test_extension_form_says_what_is_wrong_beside_the_field(client, strategy, officer):

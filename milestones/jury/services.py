@@ -2,20 +2,19 @@
 
 Each cluster's jury milestone gets its slot's day and times through
 ``plan.change_milestone_date`` (history with who and why, SEQUENCE and the date version up, so
-feeds and reminders follow); the people responsible for a milestone whose slot changed get one
-email each, in their language. Two officers saving at once: the running order is locked and
-its version compared, so the later one is refused (``Stale``) and loses nothing but their
-click.
+feeds and reminders follow). The reminder ledger then tells each person concerned once, in
+their language, at its next round: the people responsible for a milestone whose slot changed,
+its cluster's coordinators while nobody is (``reminders.planning.date_change_recipients``);
+its date-changed email says the new slot, the one before, who set it and why.
+
+Two officers saving at once: the running order is locked and its version compared, so the
+later one is refused (``Stale``) and loses nothing but their click.
 """
 
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from milestones import dates, plan
@@ -25,9 +24,7 @@ from milestones.models import (
     JurySlot,
     Kind,
     Milestone,
-    Person,
     PlanItem,
-    Role,
     Status,
 )
 
@@ -86,7 +83,7 @@ def schedule_slots(schedule):
 @dataclass(frozen=True)
 class Saved:
     schedule: JurySchedule
-    moved: list  # the milestones whose slot changed (their people were emailed)
+    moved: list  # the milestones whose slot changed (the reminder ledger tells their people)
 
 
 def _lock(plan_item, expected_version):
@@ -103,14 +100,12 @@ def _assign(schedule, assignments, *, by, reason):
     """Give each milestone of ``assignments`` (slot number to milestone) its slot's day and
     times; return those whose date changed."""
     slots = {slot.number: slot for slot in schedule_slots(schedule)}
-    previous = {}
     moved = []
     schedule.slots.all().delete()
     for number, milestone in sorted(assignments.items()):
         slot = slots[number]
         wanted = (slot.starts.date(), None, slot.starts_at, slot.ends_at, False)
         if milestone.date_values() != wanted:
-            previous[milestone.pk] = milestone.when
             plan.change_milestone_date(
                 milestone=milestone,
                 by=by,
@@ -126,7 +121,7 @@ def _assign(schedule, assignments, *, by, reason):
         JurySlot(schedule=schedule, number=number, milestone=milestone)
         for number, milestone in assignments.items()
     )
-    return moved, previous
+    return moved
 
 
 def save_running_order(*, plan_item, layout, order, seed, milestone_pks, expected_version, by):
@@ -154,7 +149,7 @@ def save_running_order(*, plan_item, layout, order, seed, milestone_pks, expecte
         schedule.changed_at = timezone.now()
         schedule.save()
         assignments = {number: milestones[pk] for number, pk in enumerate(milestone_pks, start=1)}
-        moved, previous = _assign(
+        moved = _assign(
             schedule,
             assignments,
             by=by,
@@ -165,7 +160,6 @@ def save_running_order(*, plan_item, layout, order, seed, milestone_pks, expecte
             # a milestone with a slot keeps its own date.
             plan_item.starts_on, plan_item.ends_on = layout.day, None
             plan.save_plan_item(plan_item=plan_item, by=by, reason=_("The jury meeting's day."))
-    _email_moved(moved, previous=previous, schedule=schedule, by=by)
     return Saved(schedule=schedule, moved=moved)
 
 
@@ -219,51 +213,10 @@ def move_slot(*, schedule, milestone, to_number, expected_version, by):
         schedule.changed_by = by
         schedule.changed_at = timezone.now()
         schedule.save()
-        moved, previous = _assign(
+        moved = _assign(
             schedule,
             assignments,
             by=by,
             reason=_("Moved to presentation slot %(number)d of the jury meeting."),
         )
-    _email_moved(moved, previous=previous, schedule=schedule, by=by)
     return Saved(schedule=schedule, moved=moved)
-
-
-# Emails
-
-
-def recipients(milestone):
-    """The people responsible for the milestone; its cluster's coordinators while nobody is."""
-    people = Person.objects.filter(responsibilities=milestone, is_active=True)
-    if not people.exists():
-        people = Person.objects.filter(
-            memberships__cluster_id=milestone.cluster_id,
-            memberships__role=Role.COORDINATOR,
-            is_active=True,
-        )
-    return list(people.distinct().order_by("pk"))
-
-
-def _email_moved(moved, *, previous, schedule, by):
-    for milestone in moved:
-        email_slot(milestone=milestone, before=previous.get(milestone.pk), by=by)
-
-
-def email_slot(*, milestone, before, by):
-    """One email to each person responsible for the milestone, in their language: the
-    cluster's slot (and the one it had before)."""
-    link = settings.SITE_URL + reverse("milestones:milestone", args=[milestone.pk])
-    for person in recipients(milestone):
-        with translation.override(person.message_language):
-            context = {
-                "person": person,
-                "milestone": milestone,
-                "slot": dates.describe(milestone.when),
-                "before": dates.describe(before) if before and before.starts_at else None,
-                "zone": milestone.cluster.programme.time_zone,
-                "by": by,
-                "link": link,
-            }
-            subject = " ".join(render_to_string("jury/email/slot_subject.txt", context).split())
-            body = render_to_string("jury/email/slot.txt", context)
-        EmailMessage(subject=subject, body=body, to=[person.email]).send()

@@ -202,8 +202,8 @@ class LayoutView(JuryMixin):
         messages.success(
             self.request,
             ngettext(
-                "Running order saved; %(count)d cluster was told its slot.",
-                "Running order saved; %(count)d clusters were told their slots.",
+                "Running order saved; %(count)d cluster gets an email about its new slot.",
+                "Running order saved; %(count)d clusters get an email about their new slots.",
                 moved,
             )
             % {"count": moved},
@@ -253,8 +253,8 @@ class MoveView(JuryMixin):
             messages.success(
                 request,
                 ngettext(
-                    "%(cluster)s now presents %(when)s; %(count)d cluster was told.",
-                    "%(cluster)s now presents %(when)s; %(count)d clusters were told.",
+                    "%(cluster)s now presents %(when)s; %(count)d cluster gets an email.",
+                    "%(cluster)s now presents %(when)s; %(count)d clusters get an email.",
                     len(saved.moved),
                 )
                 % {

@@ -134,7 +134,7 @@ def _open_milestones_with_people():
             Prefetch(
                 "reminders",
                 queryset=Reminder.objects.only(
-                    "milestone_id", "person_id", "kind", "lead_days", "date_version"
+                    "milestone_id", "person_id", "kind", "lead_days", "date_version", "state"
                 ),
             ),
         )
@@ -186,16 +186,22 @@ def wants_reminders(person, *, kind=None, lead_days=0):
     return kind != ReminderKind.BEFORE or lead_days not in person.muted_days
 
 
-def _state_for(person, kind):
+def state_for(person, kind):
     """The state of a new row and why: pending, or skipped when the person wants none."""
     if wants_reminders(person, kind=kind):
         return {"state": ReminderState.PENDING}
     return {"state": ReminderState.SKIPPED, "reason": NOT_WANTED}
 
 
-def _date_change_due(milestone, *, now, today, existing, responsible):
-    """A moved or confirmed date: one email saying so, which also stands for the reminders
-    already due for the new date."""
+def date_change_recipients(*, responsible, coordinators):
+    """Who hears of a changed date: the people responsible for the milestone (active ones);
+    its cluster's coordinators while nobody is, so that no change goes unheard."""
+    return responsible or [person for person in coordinators if person.is_active]
+
+
+def _date_change_due(milestone, *, now, today, existing, recipients):
+    """A moved or confirmed date: one email saying so to each of ``recipients``, which also
+    stands for the reminders already due for the new date."""
     last_day = milestone.ends_on or milestone.starts_on
     announce = (
         milestone.date_version > 0
@@ -212,9 +218,9 @@ def _date_change_due(milestone, *, now, today, existing, responsible):
             ReminderKind.DATE_CHANGED,
             0,
             now,
-            **_state_for(person, ReminderKind.DATE_CHANGED),
+            **state_for(person, ReminderKind.DATE_CHANGED),
         )
-        for person in responsible
+        for person in recipients
     ]
 
 
@@ -308,25 +314,45 @@ def _overdue_due(milestone, *, now, today, tz, existing):
             ReminderKind.OVERDUE,
             0,
             moment,
-            **_state_for(person, ReminderKind.OVERDUE),
+            **state_for(person, ReminderKind.OVERDUE),
         )
         for person in recipients.values()
         if (person.pk, ReminderKind.OVERDUE, 0) not in existing
     ]
 
 
+def wait_for_digest(due, *, now, tz):
+    """One email a day for a digest, at the person's hour: what falls due at another hour
+    waits for the next one."""
+    if due.state != ReminderState.PENDING or due.person.reminder_mode != ReminderMode.DIGEST:
+        return due
+    digest_moment = next_digest_moment(now, tz, hour=due.person.digest_hour)
+    return dataclasses.replace(due, first_attempt_at=max(digest_moment, due.due_at))
+
+
 def _due_for_milestone(milestone, *, now, schedules):
     tz = dates.zone(milestone.cluster.programme.time_zone)
     today = now.astimezone(tz).date()
-    existing = {
-        (row.person_id, row.kind, row.lead_days)
-        for row in milestone.reminders.all()
-        if row.date_version == milestone.date_version
-    }
+    rows = [row for row in milestone.reminders.all() if row.date_version == milestone.date_version]
+    existing = {(row.person_id, row.kind, row.lead_days) for row in rows}
     responsible = [r.person for r in milestone.responsibilities.all() if r.person.is_active]
     changed = _date_change_due(
-        milestone, now=now, today=today, existing=existing, responsible=responsible
+        milestone,
+        now=now,
+        today=today,
+        existing=existing,
+        recipients=date_change_recipients(
+            responsible=responsible,
+            coordinators=[m.person for m in milestone.cluster.coordinator_memberships],
+        ),
     )
+    # A date-changed email not sent yet (written by the change itself, or waiting for a
+    # digest or a mail server) stands for the reminders that fall due before it goes.
+    waiting = {
+        row.person_id
+        for row in rows
+        if row.kind == ReminderKind.DATE_CHANGED and row.state == ReminderState.PENDING
+    }
     candidates = _before_schedule(milestone, now=now, today=today, tz=tz, schedules=schedules)
     due = [
         *changed,
@@ -335,17 +361,12 @@ def _due_for_milestone(milestone, *, now, schedules):
             candidates,
             existing=existing,
             responsible=responsible,
-            announced_to={due.person.pk for due in changed if due.state == ReminderState.PENDING},
+            announced_to=waiting
+            | {due.person.pk for due in changed if due.state == ReminderState.PENDING},
         ),
         *_overdue_due(milestone, now=now, today=today, tz=tz, existing=existing),
     ]
-    # One email a day for a digest, at the person's hour: what falls due at another hour
-    # waits for the next one.
-    for index, item in enumerate(due):
-        if item.state == ReminderState.PENDING and item.person.reminder_mode == ReminderMode.DIGEST:
-            digest_moment = next_digest_moment(now, tz, hour=item.person.digest_hour)
-            due[index] = dataclasses.replace(item, first_attempt_at=max(digest_moment, item.due_at))
-    return due
+    return [wait_for_digest(item, now=now, tz=tz) for item in due]
 
 
 def due_reminders(*, now):

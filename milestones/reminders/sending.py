@@ -83,7 +83,9 @@ def _with_what_emails_need(reminders):
 
 def _still_concerned(reminder):
     """Whether the row's person still has the milestone's reminders coming: a member of its
-    cluster and responsible for it (an overdue one: its lead or a coordinator)."""
+    cluster and responsible for it (an overdue one: its lead or a coordinator; a changed
+    date: responsible or a coordinator, who hear of it while nobody is responsible, and of
+    what the programme changed for their cluster)."""
     milestone = reminder.milestone
     membership = Membership.objects.filter(
         cluster_id=milestone.cluster_id, person_id=reminder.person_id
@@ -98,6 +100,8 @@ def _still_concerned(reminder):
         return False
     if reminder.kind == ReminderKind.OVERDUE:
         return ResponsibilityRole.LEAD in roles or Role.COORDINATOR in membership_roles
+    if reminder.kind == ReminderKind.DATE_CHANGED:
+        return bool(roles) or Role.COORDINATOR in membership_roles
     return bool(roles)
 
 

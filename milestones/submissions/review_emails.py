@@ -1,6 +1,8 @@
-"""The emails of the programme's steps on a cluster's submission: an extension granted, a
-version accepted, a revision requested. They go to the milestone's lead and the cluster's
-coordinators, each in their own language, with a link to the milestone at the site's address.
+"""The email of the programme's step on a cluster's submission that moves no date: a version
+accepted. It goes to the milestone's lead and the cluster's coordinators, each in their own
+language, with a link to the milestone at the site's address. The steps that move the date
+(an extension, a revision requested) are told through the reminder ledger instead
+(``milestones.reminders.announcing``), in its one date-changed email.
 """
 
 import logging
@@ -12,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from milestones import dates, ical
-from milestones.models import Decision, Extension, Membership, ResponsibilityRole, Role
+from milestones.models import Membership, ResponsibilityRole, Role
 from milestones.reminders.messages import header_text
 
 logger = logging.getLogger(__name__)
@@ -36,42 +38,19 @@ def recipients(milestone):
     return [person for person in people.values() if person.is_active]
 
 
-def _step_context(milestone, step):
-    """What the email says of the step, in the active language."""
-    if isinstance(step, Extension):
-        return {
-            "step": "extension",
-            "by": step.granted_by_name,
-            "when": dates.format_day_and_time(step.due_on, step.due_at),
-            "previous": dates.format_day_and_time(step.previous_due_on, step.previous_due_at),
-            "text": step.reason,
-        }
-    context = {
-        "step": "accepted" if step.decision == Decision.ACCEPTED else "revision",
-        "by": step.reviewed_by_name,
-        "number": step.submission.number,
-        "text": step.note,
-    }
-    if step.decision == Decision.REVISION:
-        context["when"] = dates.format_day_and_time(step.revision_due_on, step.revision_due_at)
-    return context
-
-
 def _subject(milestone, context):
-    if context["step"] == "extension":
-        what = _("extended to %(when)s") % context
-    elif context["step"] == "accepted":
-        what = _("version %(number)s accepted") % context
-    else:
-        what = _("revision requested by %(when)s") % context
+    what = _("version %(number)s accepted") % context
     return f"[{milestone.cluster.name}] {milestone.title}: {what}"
 
 
 def build_step_message(*, milestone, step, person):
-    """The email about one step to one person, in their language."""
+    """The email about an acceptance (``step``: the Review) to one person, in their
+    language."""
     with translation.override(person.message_language):
         context = {
-            **_step_context(milestone, step),
+            "by": step.reviewed_by_name,
+            "number": step.submission.number,
+            "text": step.note,
             "greeting_name": person.name or person.email,
             "milestone": milestone,
             "cluster": milestone.cluster,

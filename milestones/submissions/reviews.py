@@ -3,8 +3,11 @@ officer's answer to what a cluster submitted (accepted, or a revision with a new
 
 Each step changes the milestone through ``milestones.services``, so its history records who
 and why, and a new date raises SEQUENCE (calendars update the event) and the date version
-(reminders count to the new cut-off). Each is emailed to the milestone's lead and the
-cluster's coordinators (``milestones.submissions.review_emails``).
+(reminders count to the new cut-off). A step that moves the date (an extension, a revision)
+is told through the reminder ledger (``reminders.announcing``): one date-changed email, with
+the new and the old cut-off, who and why, to the people responsible and the cluster's
+coordinators, durable like any reminder. An acceptance moves no date: it is emailed to the
+lead and the coordinators at once (``milestones.submissions.review_emails``).
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -23,6 +26,7 @@ from milestones.models import (
     Review,
     Status,
 )
+from milestones.reminders.announcing import announce_date_change, coordinators_of
 from milestones.submissions.review_emails import send_review_step
 from milestones.submissions.services import due_moment
 
@@ -138,7 +142,7 @@ def grant_extension(*, milestone, due_on, due_at=None, reason, by):
             reason=_("Extension granted: %(reason)s") % {"reason": reason},
         )
         extension.save()
-    send_review_step(milestone=milestone, step=extension)
+        announce_date_change(milestone=milestone, also=coordinators_of(milestone))
     return extension
 
 
@@ -252,5 +256,5 @@ def request_revision(*, submission, note, due_on, due_at=None, by):
             milestone=milestone, status=Status.IN_PROGRESS, by=by, note=history_note
         )
         _record_review(review)
-    send_review_step(milestone=milestone, step=review)
+        announce_date_change(milestone=milestone, also=coordinators_of(milestone))
     return review

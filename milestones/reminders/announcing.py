@@ -1,0 +1,69 @@
+"""Telling people of a changed date through the ledger, written by the change itself.
+
+The reminder rounds find a changed date on their own (``planning``) and tell the people
+responsible, or the cluster's coordinators while nobody is. A change that the programme makes
+for a cluster (an extension, a revision's due date, a confirmed day cleared by a plan change)
+concerns its coordinators too: ``announce_date_change`` writes their rows in the change's
+transaction, so the one email each gets is as durable as any reminder and nobody gets a second.
+"""
+
+from django.utils import timezone
+
+from milestones import dates
+from milestones.models import Person, Reminder, ReminderKind, Role
+from milestones.reminders.planning import (
+    Due,
+    date_change_recipients,
+    state_for,
+    wait_for_digest,
+)
+
+
+def coordinators_of(milestone):
+    """The active coordinators of the milestone's cluster, in a stable order."""
+    return list(
+        Person.objects.filter(
+            memberships__cluster_id=milestone.cluster_id,
+            memberships__role=Role.COORDINATOR,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def announce_date_change(*, milestone, also=()):
+    """Write the ledger's date-changed rows for the milestone's current date: for whom a
+    round would tell, and for ``also``. The next round sends each one email, in their
+    language, as their reminder settings say. Call it inside the transaction that changed the
+    date; rows already there stay as they are."""
+    now = timezone.now()
+    tz = dates.zone(milestone.cluster.programme.time_zone)
+    responsible = list(
+        Person.objects.filter(responsibilities=milestone, is_active=True).distinct().order_by("pk")
+    )
+    people = {
+        person.pk: person
+        for person in date_change_recipients(
+            responsible=responsible, coordinators=coordinators_of(milestone)
+        )
+    }
+    for person in also:
+        people.setdefault(person.pk, person)
+    rows = [
+        wait_for_digest(
+            Due(
+                milestone,
+                person,
+                ReminderKind.DATE_CHANGED,
+                0,
+                now,
+                **state_for(person, ReminderKind.DATE_CHANGED),
+            ),
+            now=now,
+            tz=tz,
+        ).as_row()
+        for person in people.values()
+    ]
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    return rows
