@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 
 from milestones.models import Membership, Person, ProgrammeOfficer, Role, SignInDomain, SignInRole
+from milestones.people import remove_from_cluster
 from milestones.sso.admission import Refused, person_for_sign_in
 from milestones.sso.providers import log_problems, read_providers
 from tests.conftest import PASSWORD
@@ -82,6 +83,21 @@ def test_admission_allowed_domain_makes_member_of_cluster(programme, cluster):
     assert list(Membership.objects.filter(person=person).values_list("cluster", "role")) == [
         (cluster.pk, Role.MEMBER)
     ]
+
+
+def test_admission_person_who_left_the_cluster_is_not_let_back_in(programme, cluster, coordinator):
+    SignInDomain.objects.create(
+        programme=programme, domain="tu-dresden.de", role=SignInRole.MEMBER, cluster=cluster
+    )
+    person = person_for_sign_in(claims=claims("mia@tu-dresden.de"))
+    remove_from_cluster(
+        membership=Membership.objects.get(person=person), by=coordinator, reason="Left."
+    )
+
+    again = person_for_sign_in(claims=claims("mia@tu-dresden.de"))
+
+    assert again == person
+    assert Membership.objects.filter(person=person).count() == 0
 
 
 def test_admission_allowed_domain_makes_programme_officer(programme):
