@@ -2,7 +2,8 @@
 
 A milestone's history joins what django-simple-history keeps of its date and status
 (``milestones.plan``) with the changes of the people responsible (``ResponsibilityChange``);
-each entry says when, what changed from what to what, who changed it and why.
+each entry says when, what changed from what to what, who changed it and why (a reason the
+app gave in the reader's language, ``milestones.reasons``).
 """
 
 import itertools
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from milestones import dates, plan
 from milestones.models import ResponsibilityRole, Role
+from milestones.reasons import reason_text
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,9 @@ def milestone_history(milestone, records=None):
     )
     for (at, _by_id, reason), group in _grouped(changes):
         group = list(group)
-        entries.append(Entry(at, group[0].changed_by, _people_words(group), reason, "people"))
+        entries.append(
+            Entry(at, group[0].changed_by, _people_words(group), reason_text(reason), "people")
+        )
     return sorted(entries, key=lambda entry: entry.at)
 
 
@@ -129,6 +133,12 @@ def membership_history(cluster):
     """Who joined the cluster, left it or changed role, by whom and why, oldest first."""
     changes = cluster.membership_changes.select_related("changed_by").order_by("changed_at", "pk")
     return [
-        Entry(change.changed_at, change.changed_by, _membership_words(change), change.reason, "")
+        Entry(
+            change.changed_at,
+            change.changed_by,
+            _membership_words(change),
+            reason_text(change.reason),
+            "",
+        )
         for change in changes
     ]

@@ -34,6 +34,7 @@ from milestones.models import (
     ResponsibilityRole,
     Role,
 )
+from milestones.reasons import system_reason
 
 
 class CannotChange(Exception):
@@ -117,7 +118,7 @@ def remove_from_cluster(*, membership, by=None, reason=""):
                 milestone__cluster_id=membership.cluster_id, person_id=membership.person_id
             ),
             by=by,
-            reason=reason or _("No longer in the cluster."),
+            reason=reason or system_reason("people.left"),
         )
         # Their addresses of the cluster's feed end for good: added again one day, they
         # subscribe afresh instead of finding an old address working again. So do their API
@@ -202,7 +203,9 @@ def invite_person(*, cluster, email, name, role, by):
         membership = Membership(person=person, cluster=cluster, role=role)
         if not person.has_usable_password():
             membership.invited_at = timezone.now()
-        services.add_membership(membership=membership, by=by, reason=_("Invited."))
+        services.add_membership(
+            membership=membership, by=by, reason=system_reason("people.invited")
+        )
     _send_invitation(membership=membership, by=by)
     return person
 
@@ -240,7 +243,9 @@ def withdraw_invitation(*, membership, by=None):
     with transaction.atomic():
         membership = _locked(membership)
         _refuse_unless_pending(membership)
-        remove_from_cluster(membership=membership, by=by, reason=_("Invitation withdrawn."))
+        remove_from_cluster(
+            membership=membership, by=by, reason=system_reason("people.invitation_withdrawn")
+        )
         # Their link also stands for invitations to other clusters: it stays while one is
         # pending, and what it opens is only what they are still invited to.
         if not pending_invitations(membership.person).exists():

@@ -9,9 +9,8 @@ import itertools
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
-from milestones import dates, services
+from milestones import services
 from milestones.dates import When
 from milestones.models import (
     CLOSED_STATUSES,
@@ -22,6 +21,7 @@ from milestones.models import (
     PlanItem,
     Status,
 )
+from milestones.reasons import reason_text, system_reason
 from milestones.reminders.announcing import announce_date_change, coordinators_of
 
 # What a plan item decides for every cluster (what it is, and what a submission for it takes);
@@ -84,7 +84,7 @@ def save_plan_item(*, plan_item, by=None, reason=""):
                     milestone=milestone,
                     status=Status.CANCELLED,
                     by=by,
-                    note=_("No longer in the programme's plan for this round."),
+                    note=system_reason("plan.dropped"),
                 )
     return plan_item
 
@@ -133,14 +133,12 @@ def change_plan_item(*, plan_item, by, reason="", clear=()):
     to_clear = [m.pk for m in preview.outside if m.pk in set(clear)]
     with transaction.atomic():
         save_plan_item(plan_item=plan_item, by=by, reason=reason)
-        window = dates.describe(plan_item.when)
         for milestone in Milestone.objects.filter(pk__in=to_clear).select_related("cluster"):
             services.change_milestone(
                 milestone=milestone,
                 changes={name: getattr(plan_item, name) for name in PlanItem.DATE_FIELDS},
                 by=by,
-                reason=_("The programme's plan moved to %(window)s: the day is fixed again.")
-                % {"window": window},
+                reason=system_reason("plan.moved", window=plan_item.when),
             )
             announce_date_change(milestone=milestone, also=coordinators_of(milestone))
     return PlanChangeOutcome(
@@ -166,9 +164,7 @@ def sync_cluster_plan(*, cluster, by=None):
             if not plan_item.applies_to(cluster):
                 continue
             milestone = _milestone_from_plan(plan_item, cluster)
-            services.add_milestone(
-                milestone=milestone, by=by, reason=_("From the programme's plan.")
-            )
+            services.add_milestone(milestone=milestone, by=by, reason=system_reason("plan.added"))
             created.append(milestone)
         if created:
             # Imported here: day-finding builds on this module (it confirms through confirm_day).
@@ -227,7 +223,8 @@ def history(milestone):
 
 
 def date_changes(milestone, records=None):
-    """The milestone's date over time, oldest first: set, then each move, with who and why.
+    """The milestone's date over time, oldest first: set, then each move, with who and why
+    (in the active language, ``milestones.reasons``).
 
     ``records``: the milestone's ``history``, when it was read already.
     """
@@ -246,7 +243,7 @@ def date_changes(milestone, records=None):
                 DateChange(
                     at=record.history_date,
                     by=record.history_user,
-                    reason=record.history_change_reason or "",
+                    reason=reason_text(record.history_change_reason),
                     before=previous[1] if previous else None,
                     after=after,
                 )
@@ -266,7 +263,7 @@ class StatusChange:
 
 def status_changes(records):
     """Each change of the milestone's status in its ``history``, oldest first, with who made
-    it and their note."""
+    it and their note (in the active language when the app wrote it)."""
     changes = []
     for previous, record in itertools.pairwise(records):
         if record.status != previous.status:
@@ -274,7 +271,7 @@ def status_changes(records):
                 StatusChange(
                     at=record.history_date,
                     by=record.history_user,
-                    note=record.history_change_reason or "",
+                    note=reason_text(record.history_change_reason),
                     before=Status(previous.status).label,
                     after=Status(record.status).label,
                 )

@@ -11,6 +11,7 @@ from milestones import plan
 from milestones import services as milestone_services
 from milestones.dayfinding import services
 from milestones.models import Cluster, Kind, Membership, Milestone, Person, Role, Status
+from milestones.reasons import reason_text
 from milestones.reminders.planning import plan_due_reminders
 from milestones.reminders.sending import send_due_reminders
 from tests.dayfinding_setup import (
@@ -159,7 +160,7 @@ def test_a_cluster_that_joins_while_answers_are_taken_gets_its_answer_milestone_
         milestone.starts_on,
         milestone.status,
         milestone.lead.email,
-        (record.history_user, record.history_change_reason),
+        (record.history_user, reason_text(record.history_change_reason)),
         day_finding.replies.get(cluster=newcomer).answer_milestone,
     ) == (
         "Answer the day-finding: On-site visit (1 day)",
@@ -229,7 +230,9 @@ def test_confirm_sets_the_days_as_confirm_the_day_does_and_one_email_goes_to_eac
         1,
     )
     assert other.starts_on == MAY_14
-    assert visit.history.first().history_change_reason == "Day confirmed by day-finding."
+    assert (
+        reason_text(visit.history.first().history_change_reason) == "Day confirmed by day-finding."
+    )
     assert sorted((m.to, m.subject) for m in mail.outbox) == [
         (
             ["Max Member <member@saxocell.test>"],

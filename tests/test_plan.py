@@ -7,6 +7,7 @@ from django.utils import translation
 from milestones import plan, services
 from milestones.dates import describe
 from milestones.models import Cluster, Kind, PlanItem, Status
+from milestones.reasons import reason_text
 
 D = datetime.date
 
@@ -186,6 +187,6 @@ def test_plan_changes_raise_sequence_and_date_version_of_the_milestones_they_cha
         ("round-two", Status.PLANNED, 0, 0),
         ("saxocell", Status.CANCELLED, 2, 1),
     ]
-    assert other_cluster.milestones.get().history.latest().history_change_reason == (
+    assert reason_text(other_cluster.milestones.get().history.latest().history_change_reason) == (
         "No longer in the programme's plan for this round."
     )

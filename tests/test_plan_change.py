@@ -13,6 +13,7 @@ from django.utils import timezone
 from milestones import services
 from milestones.models import Cluster, Kind, Language, Membership, Milestone, PlanItem, Role, Status
 from milestones.plan import confirm_day, preview_plan_change, save_plan_item
+from milestones.reasons import reason_text
 from milestones.reminders.sending import send_due_reminders
 from tests.helpers import MARCH_21, field_errors, texts
 
@@ -175,7 +176,7 @@ def test_clear_back_to_the_window_makes_it_tentative_and_emails_the_coordinators
         texts(response, "[role=status]"),
         other.when_text,
         other.is_outside_plan_window,
-        other.history.first().history_change_reason,
+        reason_text(other.history.first().history_change_reason),
     ) == (
         ["The plan item is saved: moved for 1 cluster; 1 cleared."],
         "June–July 2024 (day not fixed)",
@@ -201,8 +202,9 @@ def test_clear_back_to_the_window_makes_it_tentative_and_emails_the_coordinators
         "Termin an.",
         "Termin geändert: 20. Mai 2024 → Juni–Juli 2024 (Tag noch offen)",
         "Geändert von: Otto Officer",
-        "Grund: The programme's plan moved to June–July 2024 (day not fixed): the day is fixed "
-        "again.",
+        # The reason in the coordinator's language, the window worded in German too.
+        "Grund: Der Plan des Programms wurde auf Juni–Juli 2024 (Tag noch offen) verschoben: "
+        "Der Tag wird erneut festgelegt.",
         "Datum: Juni–Juli 2024 (Tag noch offen)",
         "Der Tag steht noch nicht fest; Erinnerungen zählen vom ersten Tag des Zeitraums an.",
         "Status: Geplant",

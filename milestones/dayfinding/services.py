@@ -32,6 +32,7 @@ from milestones.models import (
     Role,
     Status,
 )
+from milestones.reasons import system_reason
 from milestones.reminders.days import holiday_name, is_working_day
 
 
@@ -128,7 +129,9 @@ def _answer_milestone_fields(day_finding):
 def _add_reply(day_finding, cluster, *, by, reason=None):
     """A cluster's reply row with its answer milestone, its coordinators responsible."""
     milestone = Milestone(cluster=cluster, **_answer_milestone_fields(day_finding))
-    services.add_milestone(milestone=milestone, by=by, reason=reason or _("Day-finding opened."))
+    services.add_milestone(
+        milestone=milestone, by=by, reason=reason or system_reason("dayfinding.opened")
+    )
     coordinators = _coordinators(cluster.pk)
     if coordinators:
         services.set_responsibilities(
@@ -196,7 +199,7 @@ def open_day_finding(*, plan_item, days, visits_per_day, answer_by, by, today=No
                     milestone=reply.answer_milestone,
                     changes={"starts_on": answer_by},
                     by=by,
-                    reason=_("The answer date of the day-finding moved."),
+                    reason=system_reason("dayfinding.answer_date_moved"),
                 )
         add_missing_replies(day_finding=day_finding, by=by)
     return day_finding
@@ -224,7 +227,7 @@ def add_joining_cluster(*, cluster, by=None, today=None):
                 day_finding,
                 cluster,
                 by=by,
-                reason=_("Joined the programme while its day-finding was open."),
+                reason=system_reason("dayfinding.joined"),
             )
 
 
@@ -288,7 +291,10 @@ def save_answers(*, day_finding, cluster, answers, by, today=None):
         milestone = reply.answer_milestone
         if milestone is not None and milestone.status not in CLOSED_STATUSES:
             services.set_status(
-                milestone=milestone, status=Status.DONE, by=by, note=_("Answers given.")
+                milestone=milestone,
+                status=Status.DONE,
+                by=by,
+                note=system_reason("dayfinding.answered"),
             )
     return reply
 
@@ -386,7 +392,7 @@ def confirm(*, day_finding, version, assignment, by):
                 milestone=visit,
                 day=day,
                 by=by,
-                reason=_("Day confirmed by day-finding."),
+                reason=system_reason("dayfinding.day_confirmed"),
             )
             confirmed.append(visit)
         for reply in locked.replies.select_related("answer_milestone"):
@@ -396,7 +402,7 @@ def confirm(*, day_finding, version, assignment, by):
                     milestone=milestone,
                     status=Status.CANCELLED,
                     by=by,
-                    note=_("The day-finding was confirmed."),
+                    note=system_reason("dayfinding.confirmed"),
                 )
         locked.version += 1
         locked.confirmed_at, locked.confirmed_by = timezone.now(), by

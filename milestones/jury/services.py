@@ -27,6 +27,7 @@ from milestones.models import (
     PlanItem,
     Status,
 )
+from milestones.reasons import system_reason
 
 
 class Stale(Exception):
@@ -96,7 +97,7 @@ def _lock(plan_item, expected_version):
     return schedule
 
 
-def _assign(schedule, assignments, *, by, reason):
+def _assign(schedule, assignments, *, by, reason_key):
     """Give each milestone of ``assignments`` (slot number to milestone) its slot's day and
     times; return those whose date changed."""
     slots = {slot.number: slot for slot in schedule_slots(schedule)}
@@ -109,7 +110,7 @@ def _assign(schedule, assignments, *, by, reason):
             plan.change_milestone_date(
                 milestone=milestone,
                 by=by,
-                reason=reason % {"number": number},
+                reason=system_reason(reason_key, number=number),
                 starts_on=wanted[0],
                 ends_on=None,
                 starts_at=wanted[2],
@@ -153,13 +154,13 @@ def save_running_order(*, plan_item, layout, order, seed, milestone_pks, expecte
             schedule,
             assignments,
             by=by,
-            reason=_("Presentation slot %(number)d of the jury meeting."),
+            reason_key="jury.slot",
         )
         if not plan_item.is_tentative and plan_item.starts_on != layout.day:
             # The plan says the meeting's day (its times, if any, the meeting's as a whole);
             # a milestone with a slot keeps its own date.
             plan_item.starts_on, plan_item.ends_on = layout.day, None
-            plan.save_plan_item(plan_item=plan_item, by=by, reason=_("The jury meeting's day."))
+            plan.save_plan_item(plan_item=plan_item, by=by, reason=system_reason("jury.day"))
     return Saved(schedule=schedule, moved=moved)
 
 
@@ -217,6 +218,6 @@ def move_slot(*, schedule, milestone, to_number, expected_version, by):
             schedule,
             assignments,
             by=by,
-            reason=_("Moved to presentation slot %(number)d of the jury meeting."),
+            reason_key="jury.moved",
         )
     return Saved(schedule=schedule, moved=moved)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from milestones import services
 from milestones.models import Membership, Person, ProgrammeOfficer, SignInDomain, SignInRole
+from milestones.reasons import system_reason
 
 
 class Refused(Exception):
@@ -66,7 +67,6 @@ def admit_person(*, email, name, domain):
         else:
             services.add_membership(
                 membership=Membership(person=person, cluster=domain.cluster, role=domain.role),
-                reason=_("Signed in through the sign-in service of @%(domain)s.")
-                % {"domain": domain.domain},
+                reason=system_reason("sso.admitted", domain=domain.domain),
             )
     return person

@@ -26,6 +26,7 @@ from milestones.models import (
     Review,
     Status,
 )
+from milestones.reasons import system_reason
 from milestones.reminders.announcing import announce_date_change, coordinators_of
 from milestones.submissions.review_emails import send_review_step
 from milestones.submissions.services import due_moment
@@ -139,7 +140,7 @@ def grant_extension(*, milestone, due_on, due_at=None, reason, by):
             due_on=due_on,
             due_at=due_at,
             by=by,
-            reason=_("Extension granted: %(reason)s") % {"reason": reason},
+            reason=system_reason("reviews.extension", reason=reason),
         )
         extension.save()
         announce_date_change(milestone=milestone, also=coordinators_of(milestone))
@@ -208,13 +209,13 @@ def accept_submission(*, submission, by, note=""):
             reviewed_at=timezone.now(),
         )
         _save_review(review)
-        history_note = _("Version %(number)s accepted.") % {"number": submission.number}
-        services.set_status(
-            milestone=milestone,
-            status=Status.DONE,
-            by=by,
-            note=f"{history_note} {note}".strip(),
-        )
+        if note:
+            history_note = system_reason(
+                "reviews.accepted_with_note", number=submission.number, note=note
+            )
+        else:
+            history_note = system_reason("reviews.accepted", number=submission.number)
+        services.set_status(milestone=milestone, status=Status.DONE, by=by, note=history_note)
         _record_review(review)
     send_review_step(milestone=milestone, step=review)
     return review
@@ -247,10 +248,7 @@ def request_revision(*, submission, note, due_on, due_at=None, by):
             reviewed_at=timezone.now(),
         )
         _save_review(review)
-        history_note = _("Revision of version %(number)s requested: %(note)s") % {
-            "number": submission.number,
-            "note": note,
-        }
+        history_note = system_reason("reviews.revision", number=submission.number, note=note)
         _move_deadline(milestone, due_on=due_on, due_at=due_at, by=by, reason=history_note)
         services.set_status(
             milestone=milestone, status=Status.IN_PROGRESS, by=by, note=history_note
