@@ -8,6 +8,7 @@ from django.db import connection
 
 from milestones.dayfinding import services
 from milestones.models import Milestone, ProgrammeOfficer
+from milestones.reasons import system_reason
 from tests.conftest import make_person
 from tests.dayfinding_setup import APRIL_2, MAY_14, MAY_15, add_visit_item, answer, open_on
 
@@ -59,7 +60,8 @@ def test_two_officers_confirming_at_once_on_postgresql_one_wins(
     assert outcomes[loser] == ("told", winner)
     visit = Milestone.objects.get(cluster=cluster, plan_item=day_finding.plan_item)
     assert visit.starts_on == (MAY_14 if winner == officer.pk else MAY_15)
-    assert visit.history.filter(history_change_reason="Day confirmed by day-finding.").count() == 1
+    confirmed = system_reason("dayfinding.day_confirmed")
+    assert visit.history.filter(history_change_reason=confirmed).count() == 1
 
 
 def test_two_officers_confirming_one_after_the_other_the_second_is_told(
