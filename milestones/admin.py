@@ -37,6 +37,7 @@ from milestones.models import (
     Responsibility,
     SignInDomain,
 )
+from milestones.reasons import reason_text
 
 
 class ProgrammeOfficerInline(admin.TabularInline):
@@ -139,8 +140,18 @@ class ResponsibilityInline(ByWhomInline):
     autocomplete_fields = ["person"]
 
 
+class ReasonsInWordsHistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's history page, with the reasons the app wrote in the reader's words
+    (milestones.reasons) instead of their stored form."""
+
+    def render_history_view(self, request, template, context, **kwargs):
+        for record in context["page_obj"].object_list:
+            record.history_change_reason = reason_text(record.history_change_reason)
+        return super().render_history_view(request, template, context, **kwargs)
+
+
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(ReasonsInWordsHistoryAdmin):
     form = MilestoneAdminForm
     list_display = ["title", "cluster", "when_text", "kind", "status"]
     list_filter = ["cluster__programme", "cluster", "kind", "status", "is_tentative"]
@@ -194,7 +205,7 @@ class MilestoneAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PlanItem)
-class PlanItemAdmin(SimpleHistoryAdmin):
+class PlanItemAdmin(ReasonsInWordsHistoryAdmin):
     form = PlanItemAdminForm
     list_display = ["title", "programme", "round", "when_text", "kind"]
     list_filter = ["programme", "round", "kind", "is_tentative"]

@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from milestones import plan
 from milestones.models import (
     Cluster,
     Kind,
@@ -14,6 +15,7 @@ from milestones.models import (
     Responsibility,
     Role,
 )
+from milestones.reasons import system_reason
 from tests.dayfinding_setup import ANSWER_BY, APRIL_2, APRIL_10, add_visit_item, open_on
 
 D = datetime.date
@@ -391,3 +393,19 @@ def test_admin_membership_added_and_removed_moves_the_persons_updated_at(
     member.refresh_from_db()
     assert (after_joining, member.updated_at) == (LATER, LATER + datetime.timedelta(hours=1))
     assert list(member.memberships.values_list("cluster__slug", flat=True)) == ["saxocell"]
+
+
+def test_admin_history_shows_the_apps_reasons_in_words(admin_client, make_milestone):
+    milestone = make_milestone()
+    plan.change_milestone_date(
+        milestone=milestone,
+        by=None,
+        reason=system_reason("jury.slot", number=2),
+        starts_on=D(2024, 7, 2),
+    )
+
+    response = admin_client.get(reverse("admin:milestones_milestone_history", args=[milestone.pk]))
+
+    page = response.content.decode()
+    assert "Presentation slot 2 of the jury meeting." in page
+    assert "jury.slot" not in page
