@@ -18,6 +18,7 @@ import json
 from django.utils.translation import gettext_lazy as _
 
 from milestones import dates
+from milestones.submissions.wording import describe_lateness
 
 MARK = "\x1e"
 
@@ -38,6 +39,8 @@ REASONS = {
     "people.invitation_withdrawn": _("Invitation withdrawn."),
     "people.left": _("No longer in the cluster."),
     "sso.admitted": _("Signed in through the sign-in service of @%(domain)s."),
+    "submissions.submitted": _("Version %(number)d submitted."),
+    "submissions.submitted_late": _("Version %(number)d submitted, %(lateness)s."),
     "reviews.extension": _("Extension granted: %(reason)s"),
     "reviews.accepted": _("Version %(number)s accepted."),
     "reviews.accepted_with_note": _("Version %(number)s accepted. %(note)s"),
@@ -49,6 +52,8 @@ WHEN_FIELDS = ("starts_on", "ends_on", "starts_at", "ends_at", "is_tentative")
 
 
 def _stored_value(value):
+    if isinstance(value, datetime.timedelta):
+        return {"late_by": value.total_seconds()}
     if isinstance(value, dates.When):
         return {
             "when": [
@@ -60,6 +65,8 @@ def _stored_value(value):
 
 
 def _shown_value(value):
+    if isinstance(value, dict) and "late_by" in value:
+        return describe_lateness(datetime.timedelta(seconds=value["late_by"]))
     if isinstance(value, dict) and "when" in value:
         starts_on, ends_on, starts_at, ends_at, is_tentative = value["when"]
         return dates.describe(
@@ -77,8 +84,9 @@ def _shown_value(value):
 def system_reason(key, **values):
     """The reason ``key`` of REASONS with its ``values``, as a history row keeps it.
 
-    Values are numbers, text (a typed part, such as an extension's reason, kept whole) or a
-    dates.When (shown in words when read).
+    Values are numbers, text (a typed part, such as an extension's reason, kept whole), a
+    dates.When or a timedelta (how late, "1 hour 14 minutes late"), both put into words when
+    read.
     """
     if key not in REASONS:
         raise KeyError(f"No reason {key!r}: add it to milestones.reasons.REASONS.")

@@ -7,10 +7,11 @@ and confirms it."""
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from milestones.demo import VISIT
 from milestones.models import DayFinding, Milestone
+from milestones.reasons import reason_text
 from tests.test_browser import chromium, demo  # noqa: F401 (a fixture)
 from tests.test_browser_phone import log_in
 
@@ -133,4 +134,7 @@ def test_officer_and_two_coordinators_find_the_days(live_server, demo, locale): 
         visits["saxocell"].starts_on,
         visits["elbtal-bio"].starts_on,
     ) == (days[0], days[1], days[2], days[4])
-    assert visits["nordlicht"].history.first().history_change_reason == words["reason"]
+    # The history's reason, as a reader in the browser's language sees it.
+    with translation.override(locale[:2]):
+        reason = reason_text(visits["nordlicht"].history.first().history_change_reason)
+    assert reason == words["reason"]

@@ -11,6 +11,7 @@ import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.utils import translation
 
 from milestones import services as milestone_services
 from milestones.models import (
@@ -21,6 +22,7 @@ from milestones.models import (
     Submission,
     SubmissionFile,
 )
+from milestones.reasons import reason_text
 from milestones.submissions import services
 from milestones.submissions.storage import submission_storage
 
@@ -133,7 +135,9 @@ def test_submit_on_time_makes_version_one_and_empties_the_draft(strategy, member
     assert list(services.draft_files(strategy)) == []
     assert Draft.objects.get(milestone=strategy).note == ""
     assert strategy.status == Status.SUBMITTED
-    assert strategy.history.latest("history_id").history_change_reason == "Version 1 submitted."
+    assert reason_text(strategy.history.latest("history_id").history_change_reason) == (
+        "Version 1 submitted."
+    )
 
 
 def test_submit_late_is_accepted_and_marked_late(strategy, member):
@@ -143,9 +147,13 @@ def test_submit_late_is_accepted_and_marked_late(strategy, member):
         submission = services.submit(milestone=strategy, by=member, expected_number=1)
 
     assert submission.is_late is True
-    assert strategy.history.latest("history_id").history_change_reason == (
+    assert reason_text(strategy.history.latest("history_id").history_change_reason) == (
         "Version 1 submitted, 1 hour 14 minutes late."
     )
+    with translation.override("de"):
+        assert reason_text(strategy.history.latest("history_id").history_change_reason) == (
+            "Version 1 eingereicht, 1 Stunde 14 Minuten zu spät."
+        )
 
 
 def test_submit_late_is_refused_where_the_plan_refuses_and_loses_nothing(make_milestone, member):

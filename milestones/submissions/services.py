@@ -29,8 +29,9 @@ from milestones.models import (
     Submission,
     SubmissionFile,
 )
+from milestones.reasons import system_reason
 from milestones.submissions.receipts import send_receipts
-from milestones.submissions.wording import describe_lateness, format_moment_in
+from milestones.submissions.wording import format_moment_in
 
 
 class Refused(Exception):
@@ -294,8 +295,5 @@ def late_refusal(due):
 def status_note(number, *, late_by):
     """The note in the milestone's history: "version 2 submitted" (and how late)."""
     if late_by is None:
-        return _("Version %(number)d submitted.") % {"number": number}
-    return _("Version %(number)d submitted, %(lateness)s.") % {
-        "number": number,
-        "lateness": describe_lateness(late_by),
-    }
+        return system_reason("submissions.submitted", number=number)
+    return system_reason("submissions.submitted_late", number=number, lateness=late_by)
