@@ -26,6 +26,7 @@ from django.db import connection  # noqa: E402
 from scipy.optimize import linear_sum_assignment  # noqa: E402
 
 from milestones.dayfinding import services, solver  # noqa: E402
+from milestones.dayfinding.days import visits_of  # noqa: E402
 from milestones.models import (  # noqa: E402
     Availability,
     Cluster,
@@ -109,7 +110,7 @@ def figures():
         started = time.perf_counter()
         proposal = services.propose(day_finding=day_finding)
         proposal_runs.append(time.perf_counter() - started)
-        clusters = [visit.cluster_id for visit in services.visits_of(day_finding.plan_item)]
+        clusters = [visit.cluster_id for visit in visits_of(day_finding.plan_item)]
         days = list(day_finding.days.values_list("pk", flat=True))
         answers = services.availability_by_cluster(day_finding)
         slots = solver.slots_of(days, VISITS_PER_DAY)

@@ -6,13 +6,15 @@ With DEBUG off (production) the app refuses to start without the values it canno
 
 import datetime
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from c4f_tracker.database import database
+from c4f_tracker.production import refuse_unsafe_production
+from c4f_tracker.storage import s3_storage
 from milestones.sso.providers import provider_origins, read_providers
 from milestones.sso.saml import read_saml_providers, saml_origins
 
@@ -22,27 +24,9 @@ env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=True)
 
-# Production needs these three; a development default for any of them would be unsafe there.
-PRODUCTION_REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL")
-if not DEBUG:
-    missing = [name for name in PRODUCTION_REQUIRED if not env.str(name, default="").strip()]
-    if missing:
-        raise ImproperlyConfigured(
-            "DEBUG is off (production) and these settings are missing from the environment: "
-            + ", ".join(missing)
-            + ". See .env.example."
-        )
-
 SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-development-only-never-in-production")
-# Django signs sessions, password resets and invitations with it: a key anyone can read in
-# .env.example, or one short enough to guess, would let them forge all three.
-SECRET_KEY_SHORTEST = 50
-if not DEBUG and ("REPLACE" in SECRET_KEY or len(SECRET_KEY) < SECRET_KEY_SHORTEST):
-    raise ImproperlyConfigured(
-        "DEBUG is off (production) and SECRET_KEY is the example's placeholder or shorter than "
-        f"{SECRET_KEY_SHORTEST} characters. Generate one with: "
-        'python -c "import secrets; print(secrets.token_urlsafe(50))"'
-    )
+if not DEBUG:
+    refuse_unsafe_production(env, SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
@@ -116,34 +100,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Write-ahead log: pages are read while the reminder worker or another gunicorn worker
-    # writes, and a commit is one append and one sync of the log instead of a rollback
-    # journal written, synced and deleted. synchronous=FULL keeps every commit durable
-    # through a power cut (NORMAL would not): a reminder marked sent stays sent.
-    #
-    # A transaction that reads and then writes gets "database is locked" at once under WAL
-    # when another connection wrote meanwhile, and no busy timeout helps it: every transaction
-    # takes the write lock when it begins (IMMEDIATE), and waits up to SQLITE_BUSY_TIMEOUT
-    # seconds for it. Concurrent edits and reminder rounds then take turns instead of failing.
-    options = DATABASES["default"].setdefault("OPTIONS", {})
-    options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL")
-    options.setdefault("transaction_mode", "IMMEDIATE")
-    options.setdefault("timeout", env.float("SQLITE_BUSY_TIMEOUT", default=20.0))
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
-    "DATABASE_PREPARED_STATEMENTS", default=True
-):
-    # Parameters bound by the server, and a statement run twice on a connection prepared: a
-    # page asks the same questions at every request, and planning them again took half of
-    # their time. Off (False) behind a pooler in transaction mode, which cannot keep them.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=2
-    )
+DATABASES = {"default": database(env, default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Django's cache; the pages render from the database at each request and keep nothing here.
@@ -230,43 +187,6 @@ SUBMISSIONS_ROOT = env.path("SUBMISSIONS_ROOT", default=BASE_DIR / "var" / "subm
 SUBMISSIONS_STORAGE_URL = env.str("SUBMISSIONS_STORAGE_URL", default="")
 # The operator's cap on the largest file, in MB (MiB): a plan item's own limit is never above it.
 SUBMISSIONS_MAX_FILE_MB = env.int("SUBMISSIONS_MAX_FILE_MB", default=200)
-
-
-def s3_storage(url, access_key, secret_key):
-    """django-storages' S3 storage for an s3://bucket?option=value URL."""
-    from boto3.s3.transfer import TransferConfig
-
-    parsed = urlsplit(url)
-    if parsed.scheme != "s3" or not parsed.netloc:
-        raise ImproperlyConfigured(
-            f"SUBMISSIONS_STORAGE_URL must look like s3://bucket?endpoint_url=…, not {url!r}"
-        )
-    options = {"bucket_name": parsed.netloc}
-    allowed = {"endpoint_url", "region_name", "location", "addressing_style", "signature_version"}
-    for key, value in parse_qsl(parsed.query):
-        if key not in allowed:
-            raise ImproperlyConfigured(
-                f"SUBMISSIONS_STORAGE_URL: unknown option {key!r}; known: {sorted(allowed)}"
-            )
-        options[key] = value
-    return {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": options
-        | {
-            "access_key": access_key,
-            "secret_key": secret_key,
-            # Private objects; a name is never reused (upload_to makes each one new).
-            "default_acl": "private",
-            "querystring_auth": True,
-            "file_overwrite": False,
-            # A file read from the bucket is copied to a temporary file on disk before it is
-            # served; past 1 MiB that copy is on disk, not in memory (the default, 0, would
-            # keep it all in memory). One part at a time: with threads boto3 holds up to ten
-            # parts of 8 MB in memory at once.
-            "max_memory_size": 1024 * 1024,
-            "transfer_config": TransferConfig(use_threads=False),
-        },
-    }
 
 
 SUBMISSIONS_STORAGE = (

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 
 from milestones import plan, services
 from milestones.dayfinding import services as dayfinding
+from milestones.dayfinding.days import window_days
 from milestones.jury import layout as jury_layout
 from milestones.jury import services as jury
 from milestones.models import (
@@ -210,7 +211,7 @@ def open_visit_day_finding(*, programme, clusters, officer, coordinators, today)
         return False
     day_finding = dayfinding.open_day_finding(
         plan_item=plan_item,
-        days=dayfinding.window_days(plan_item).usual[::5][:PANEL_DAYS],
+        days=window_days(plan_item).usual[::5][:PANEL_DAYS],
         visits_per_day=1,
         answer_by=answer_by,
         by=officer,

@@ -47,7 +47,7 @@ class S3Server:
 
     def storage_settings(self, bucket=None):
         """settings.STORAGES["submissions"] as SUBMISSIONS_STORAGE_URL makes it."""
-        from c4f_tracker.settings import s3_storage
+        from c4f_tracker.storage import s3_storage
 
         url = (
             f"s3://{bucket or self.bucket}?endpoint_url={self.endpoint_url}"

@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from milestones import plan
 from milestones.api.tokens import issue_api_token
 from milestones.dayfinding import services as dayfinding_services
+from milestones.dayfinding.days import window_days
 from milestones.feeds.tokens import issue_feed_token
 from milestones.models import (
     ApiTokenScope,
@@ -504,7 +505,7 @@ class World:
                     is_tentative=True,
                 )
             )
-            working = dayfinding_services.window_days(window).usual
+            working = window_days(window).usual
             self._day_finding = dayfinding_services.open_day_finding(
                 plan_item=window,
                 days=working[:3],

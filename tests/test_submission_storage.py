@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 
-from c4f_tracker.settings import s3_storage
+from c4f_tracker.storage import s3_storage
 from milestones.models import SubmissionFile
 from milestones.submissions.archive import stream_zip
 from milestones.submissions.checks import MIB

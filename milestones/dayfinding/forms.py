@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from milestones import dates
 from milestones.dayfinding import services
+from milestones.dayfinding.days import holidays_of, window_days
 from milestones.forms.dates import add_model_errors
 from milestones.models import Availability
 
@@ -29,7 +30,7 @@ class SettingsForm(forms.Form):
     def __init__(self, *args, plan_item, day_finding=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan_item = plan_item
-        window = services.window_days(plan_item)
+        window = window_days(plan_item)
         self.holidays = [
             (dates.format_day(day), name, ", ".join(str(state) for state in states))
             for day, name, states in window.holidays
@@ -70,7 +71,7 @@ class AnswersForm(forms.Form):
         self.day_finding, self.cluster = day_finding, cluster
         self.rows = []
         panel_days = list(day_finding.days.all())
-        days_off = services.holidays_of(cluster, [panel_day.day for panel_day in panel_days])
+        days_off = holidays_of(cluster, [panel_day.day for panel_day in panel_days])
         for panel_day in panel_days:
             answer = answers.get(panel_day.pk)
             choice = forms.ChoiceField(

@@ -15,6 +15,7 @@ from django.views.generic import FormView, TemplateView
 
 from milestones import dates, people
 from milestones.dayfinding import services, solver
+from milestones.dayfinding.days import visits_of
 from milestones.dayfinding.forms import AnswersForm, ProposalForm, SettingsForm
 from milestones.models import CLOSED_STATUSES, DAY_FINDING_KINDS, DayFinding, PlanItem
 from milestones.views.common import PersonMixin
@@ -92,7 +93,7 @@ class OverviewView(OfficerMixin, TemplateView):
         context["confirmed_at"] = dates.format_moment(self.day_finding.confirmed_at)
         context["rows"] = [
             (visit.cluster, [table.get(visit.cluster_id, {}).get(d.pk) for d in panel_days])
-            for visit in services.visits_of(self.plan_item)
+            for visit in visits_of(self.plan_item)
         ]
         context["fixed"] = (
             self.plan_item.milestones.filter(is_tentative=False)
@@ -121,7 +122,7 @@ class ProposalView(OfficerMixin, FormView):
 
     @cached_property
     def visits(self):
-        return list(services.visits_of(self.plan_item))
+        return list(visits_of(self.plan_item))
 
     @cached_property
     def proposal(self):
