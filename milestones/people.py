@@ -42,6 +42,17 @@ class CannotChange(Exception):
     lead; the message says what to do first."""
 
 
+def active_coordinators(cluster_id):
+    """The cluster's coordinators who can still log in, in a stable order."""
+    return list(
+        Person.objects.filter(
+            memberships__cluster_id=cluster_id,
+            memberships__role=Role.COORDINATOR,
+            is_active=True,
+        ).order_by("pk")
+    )
+
+
 def who_may_edit(cluster):
     """Why a person of the cluster cannot change it, and whom they can ask: its coordinators."""
     names = [

@@ -22,7 +22,7 @@ from milestones.models import (
     Status,
 )
 from milestones.reasons import reason_text, system_reason
-from milestones.reminders.announcing import announce_date_change, coordinators_of
+from milestones.reminders.announcing import announce_date_change
 
 # What a plan item decides for every cluster (what it is, and what a submission for it takes);
 # the date only while a cluster has no day of its own.
@@ -140,7 +140,7 @@ def change_plan_item(*, plan_item, by, reason="", clear=()):
                 by=by,
                 reason=system_reason("plan.moved", window=plan_item.when),
             )
-            announce_date_change(milestone=milestone, also=coordinators_of(milestone))
+            announce_date_change(milestone=milestone)
     return PlanChangeOutcome(
         moved=len(preview.moving),
         kept=len(preview.outside) - len(to_clear),

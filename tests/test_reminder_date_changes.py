@@ -18,7 +18,7 @@ from milestones.models import (
     Role,
 )
 from milestones.plan import change_milestone_date
-from milestones.reminders.announcing import announce_date_change, coordinators_of
+from milestones.reminders.announcing import announce_date_change
 from milestones.reminders.sending import send_due_reminders
 from tests.conftest import make_person
 from tests.helpers import BERLIN
@@ -107,7 +107,7 @@ def test_announced_date_change_tells_the_coordinators_too_once_and_stands_for_re
         change_milestone_date(
             milestone=milestone, by=officer, reason="Extended", starts_on=datetime.date(2024, 4, 16)
         )
-        announce_date_change(milestone=milestone, also=coordinators_of(milestone))
+        announce_date_change(milestone=milestone)
 
     first, second = reminder_round(), reminder_round()
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from milestones import dates, plan, services
+from milestones import dates, people, plan, services
 from milestones.dayfinding import solver
 from milestones.dayfinding.days import holidays_of, visits_of, window_days
 from milestones.models import (
@@ -24,8 +24,6 @@ from milestones.models import (
     Kind,
     Milestone,
     PanelDay,
-    Person,
-    Role,
     Status,
 )
 from milestones.reasons import system_reason
@@ -37,16 +35,6 @@ class StaleConfirmation(Exception):
     def __init__(self, day_finding):
         super().__init__("day-finding confirmed meanwhile")
         self.day_finding = day_finding
-
-
-def _coordinators(cluster_id):
-    return list(
-        Person.objects.filter(
-            memberships__cluster_id=cluster_id,
-            memberships__role=Role.COORDINATOR,
-            is_active=True,
-        ).order_by("pk")
-    )
 
 
 def _answer_milestone_fields(day_finding):
@@ -63,7 +51,7 @@ def _add_reply(day_finding, cluster, *, by, reason=None):
     services.add_milestone(
         milestone=milestone, by=by, reason=reason or system_reason("dayfinding.opened")
     )
-    coordinators = _coordinators(cluster.pk)
+    coordinators = people.active_coordinators(cluster.pk)
     if coordinators:
         services.set_responsibilities(
             milestone=milestone, lead=coordinators[0], contributors=coordinators[1:], by=by

@@ -10,31 +10,14 @@ transaction, so the one email each gets is as durable as any reminder and nobody
 from django.utils import timezone
 
 from milestones import dates
-from milestones.models import Person, Reminder, ReminderKind, Role
-from milestones.reminders.planning import (
-    Due,
-    date_change_recipients,
-    state_for,
-    wait_for_digest,
-)
+from milestones.models import Person, Reminder, ReminderKind
+from milestones.people import active_coordinators
+from milestones.reminders.planning import Due, state_for, wait_for_digest
 
 
-def coordinators_of(milestone):
-    """The active coordinators of the milestone's cluster, in a stable order."""
-    return list(
-        Person.objects.filter(
-            memberships__cluster_id=milestone.cluster_id,
-            memberships__role=Role.COORDINATOR,
-            is_active=True,
-        )
-        .distinct()
-        .order_by("pk")
-    )
-
-
-def announce_date_change(*, milestone, also=()):
-    """Write the ledger's date-changed rows for the milestone's current date: for whom a
-    round would tell, and for ``also``. The next round sends each one email, in their
+def announce_date_change(*, milestone):
+    """Write the ledger's date-changed rows for the milestone's current date: for the people
+    responsible and the cluster's coordinators. The next round sends each one email, in their
     language, as their reminder settings say. Call it inside the transaction that changed the
     date; rows already there stay as they are."""
     now = timezone.now()
@@ -43,13 +26,8 @@ def announce_date_change(*, milestone, also=()):
         Person.objects.filter(responsibilities=milestone, is_active=True).distinct().order_by("pk")
     )
     people = {
-        person.pk: person
-        for person in date_change_recipients(
-            responsible=responsible, coordinators=coordinators_of(milestone)
-        )
+        person.pk: person for person in [*responsible, *active_coordinators(milestone.cluster_id)]
     }
-    for person in also:
-        people.setdefault(person.pk, person)
     rows = [
         wait_for_digest(
             Due(

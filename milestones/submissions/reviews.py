@@ -27,7 +27,7 @@ from milestones.models import (
     Status,
 )
 from milestones.reasons import system_reason
-from milestones.reminders.announcing import announce_date_change, coordinators_of
+from milestones.reminders.announcing import announce_date_change
 from milestones.submissions.review_emails import send_review_step
 from milestones.submissions.services import due_moment
 
@@ -143,7 +143,7 @@ def grant_extension(*, milestone, due_on, due_at=None, reason, by):
             reason=system_reason("reviews.extension", reason=reason),
         )
         extension.save()
-        announce_date_change(milestone=milestone, also=coordinators_of(milestone))
+        announce_date_change(milestone=milestone)
     return extension
 
 
@@ -254,5 +254,5 @@ def request_revision(*, submission, note, due_on, due_at=None, by):
             milestone=milestone, status=Status.IN_PROGRESS, by=by, note=history_note
         )
         _record_review(review)
-        announce_date_change(milestone=milestone, also=coordinators_of(milestone))
+        announce_date_change(milestone=milestone)
     return review
